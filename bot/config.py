@@ -1,0 +1,129 @@
+"""Settings read once from the environment (and `.env`), validated, and passed into the bot.
+
+Nothing else reads `os.environ`: the bot gets a `Config` and so do the tests, which build one
+directly instead of patching globals.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from bot import PROJECT_ROOT
+
+DEFAULT_DATABASE_PATH = PROJECT_ROOT / "data" / "littlethings.sqlite3"
+DEFAULT_CONTENT_DIR = PROJECT_ROOT / "data" / "content"
+
+# Three dot-separated URL-safe base64 parts, as every Discord bot token has.
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{3,}\.[A-Za-z0-9_\-]{10,}$")
+_PLACEHOLDERS = {"", "your-bot-token-here", "changeme", "token", "xxx"}
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the setting and `.env.example`."""
+
+
+@dataclass(frozen=True)
+class Config:
+    token: str
+    database_path: Path = DEFAULT_DATABASE_PATH
+    content_dir: Path = DEFAULT_CONTENT_DIR
+    dev_guild_id: int | None = None
+    log_level: int = logging.INFO
+    owner_ids: frozenset[int] = field(default_factory=frozenset)
+    typed_trivia: bool = False
+    api_base_url: str | None = None
+    gateway_url: str | None = None
+
+    def with_overrides(self, **changes: object) -> Config:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def load_config(
+    environ: Mapping[str, str] | None = None,
+    *,
+    env_file: Path | None = PROJECT_ROOT / ".env",
+    require_token: bool = True,
+) -> Config:
+    """Merge `.env` under the process environment (the environment wins) and validate."""
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+
+    token = values.get("DISCORD_TOKEN", "").strip()
+    if require_token:
+        _check_token(token)
+
+    return Config(
+        token=token,
+        database_path=_path(values.get("DATABASE_PATH"), DEFAULT_DATABASE_PATH),
+        content_dir=_path(values.get("CONTENT_DIR"), DEFAULT_CONTENT_DIR),
+        dev_guild_id=_optional_snowflake(values, "DEV_GUILD_ID"),
+        log_level=_log_level(values.get("LOG_LEVEL", "INFO")),
+        owner_ids=frozenset(_snowflake_list(values, "OWNER_IDS")),
+        typed_trivia=_flag(values, "TRIVIA_TYPED_MODE"),
+        api_base_url=values.get("DISCORD_API_BASE_URL") or None,
+        gateway_url=values.get("DISCORD_GATEWAY_URL") or None,
+    )
+
+
+def _check_token(token: str) -> None:
+    hint = "copy .env.example to .env and set DISCORD_TOKEN (or try the bot first with: python -m bot play)"
+    if token.lower() in _PLACEHOLDERS:
+        raise ConfigError(f"DISCORD_TOKEN is not set: {hint}.")
+    if any(c.isspace() for c in token) or not _TOKEN_SHAPE.match(token):
+        raise ConfigError(
+            f"DISCORD_TOKEN does not look like a Discord bot token (three parts separated by dots): {hint}."
+        )
+
+
+def _path(raw: str | None, default: Path) -> Path:
+    if not raw or not raw.strip():
+        return default
+    path = Path(raw.strip()).expanduser()
+    return path if path.is_absolute() else (Path.cwd() / path)
+
+
+def _optional_snowflake(values: Mapping[str, str], name: str) -> int | None:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not (15 <= len(raw) <= 21):
+        raise ConfigError(f"{name} must be a Discord server id (a 17–20 digit number), not {raw!r}; see .env.example.")
+    return int(raw)
+
+
+def _snowflake_list(values: Mapping[str, str], name: str) -> list[int]:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return []
+    ids = [part.strip() for part in raw.split(",") if part.strip()]
+    bad = [part for part in ids if not part.isdigit()]
+    if bad:
+        raise ConfigError(f"{name} must be a comma-separated list of user ids; {bad[0]!r} is not one; see .env.example.")
+    return [int(part) for part in ids]
+
+
+def _log_level(raw: str) -> int:
+    level = logging.getLevelName(raw.strip().upper() or "INFO")
+    if not isinstance(level, int):
+        raise ConfigError(
+            f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not {raw!r}; see .env.example."
+        )
+    return level
+
+
+def _flag(values: Mapping[str, str], name: str) -> bool:
+    raw = values.get(name, "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} must be true or false, not {raw!r}; see .env.example.")

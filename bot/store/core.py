@@ -1,0 +1,181 @@
+"""Opening, migrating and transacting on the SQLite file.
+
+One connection per process, in autocommit mode: writes go through `transaction()`, which takes an
+asyncio lock (one connection cannot interleave two transactions) and `BEGIN IMMEDIATE` (so a
+second process waits on the busy timeout instead of failing half-way). SQLite's "locked" and
+"unable to open" errors become `StoreUnavailableError`, which users see as a clear, ephemeral
+message: nothing half-written, nothing lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.errors import StoreUnavailableError
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 2_000
+
+
+class StoreError(Exception):
+    """The store cannot be opened or migrated (start-up problem, shown to the operator)."""
+
+
+def migration_scripts() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every `NNNN_name.sql` in the migrations folder, in order."""
+    scripts = []
+    for entry in resources.files("bot.store.migrations").iterdir():
+        name = entry.name
+        if not name.endswith(".sql"):
+            continue
+        number, _, rest = name.partition("_")
+        scripts.append((int(number), rest.removesuffix(".sql"), entry.read_text(encoding="utf-8")))
+    scripts.sort()
+    versions = [v for v, _, _ in scripts]
+    if versions != list(range(1, len(versions) + 1)):
+        raise StoreError(f"migrations must be numbered 1..n without gaps, found {versions}")
+    return scripts
+
+
+def latest_version() -> int:
+    return len(migration_scripts())
+
+
+class Store:
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path, *, migrate_to: int | None = None) -> Store:
+        """Open (creating the file and its folder if needed) and apply pending migrations."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the database at {path}: {exc}") from exc
+        conn.row_factory = aiosqlite.Row
+        store = cls(conn, path)
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await store.migrate(migrate_to)
+        except sqlite3.DatabaseError as exc:
+            await conn.close()
+            raise StoreError(f"cannot use the database at {path}: {exc}") from exc
+        except BaseException:
+            await conn.close()
+            raise
+        return store
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    async def user_version(self) -> int:
+        async with self.conn.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self, target: int | None = None) -> list[int]:
+        """Apply each pending migration in its own transaction; returns the versions applied."""
+        scripts = migration_scripts()
+        target = len(scripts) if target is None else target
+        current = await self.user_version()
+        if current > len(scripts):
+            raise StoreError(
+                f"the database is at schema version {current}, newer than this code knows ({len(scripts)})"
+            )
+        applied = []
+        for version, name, sql in scripts:
+            if version <= current or version > target:
+                continue
+            log.info("applying migration %04d_%s", version, name)
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _split_sql(sql):
+                    await self.conn.execute(statement)
+                await self.conn.execute(f"PRAGMA user_version = {version}")
+                await self.conn.execute("COMMIT")
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            applied.append(version)
+        return applied
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Everything inside commits together or not at all."""
+        async with self._write_lock:
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise _unavailable(exc) from exc
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            try:
+                await self.conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                await self.conn.execute("ROLLBACK")
+                raise _unavailable(exc) from exc
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+        try:
+            async with self.conn.execute(sql, params) as cur:
+                return list(await cur.fetchall())
+        except sqlite3.OperationalError as exc:
+            raise _unavailable(exc) from exc
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
+        try:
+            async with self.conn.execute(sql, params) as cur:
+                return await cur.fetchone()
+        except sqlite3.OperationalError as exc:
+            raise _unavailable(exc) from exc
+
+    async def fetch_value(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> None:
+        """A single write statement in its own transaction."""
+        async with self.transaction() as conn:
+            await conn.execute(sql, params)
+
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        async with self.transaction() as conn:
+            await conn.executemany(sql, rows)
+
+
+def _unavailable(exc: sqlite3.OperationalError) -> StoreUnavailableError:
+    log.warning("database unavailable: %s", exc)
+    return StoreUnavailableError(str(exc))
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements (sqlite3.complete_statement knows about triggers)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements
