@@ -107,7 +107,7 @@ def _snowflake_list(values: Mapping[str, str], name: str) -> list[int]:
     ids = [part.strip() for part in raw.split(",") if part.strip()]
     bad = [part for part in ids if not part.isdigit()]
     if bad:
-        raise ConfigError(f"{name} must be a comma-separated list of user ids; {bad[0]!r} is not one; see .env.example.")
+        raise ConfigError(f"{name} must be comma-separated user ids; {bad[0]!r} is not one; see .env.example.")
     return [int(part) for part in ids]
 
 
