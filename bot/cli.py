@@ -1,0 +1,104 @@
+"""`python -m bot`: run the bot, manage the content pack, or try it in a local playground.
+
+Operator mistakes (no token, a bad setting, an unusable database) end with exit status 2 and one
+line that says what to do, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import discord
+
+from bot.config import Config, ConfigError, load_config
+from bot.store import StoreError
+
+log = logging.getLogger(__name__)
+
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Little Things fan bot: trivia, recaps, cast facts, watch parties and release reminders.",
+        epilog="Settings come from the environment and .env (see .env.example). "
+        "Try the bot without a Discord account: python -m bot play",
+    )
+    parser.add_argument(
+        "--sync",
+        action="store_true",
+        help="sync slash commands globally at start (Discord rate-limits this; use it after adding commands)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="run the bot (the default)")
+
+    content = sub.add_parser("content", help="validate, import or count the content pack")
+    content_sub = content.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for action, text in (
+        ("validate", "check the pack; print every problem as 'file: entry id: what is wrong'; exit 1 if any"),
+        ("import", "load the pack into the store in one transaction (a failure changes nothing)"),
+        ("stats", "print the number of rows per content table"),
+    ):
+        p = content_sub.add_parser(action, help=text, description=text)
+        p.add_argument("--content", type=Path, help="content pack folder (default: CONTENT_DIR or data/content)")
+        if action != "validate":
+            p.add_argument("--db", type=Path, help="database file (default: DATABASE_PATH)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "content":
+            return _content_command(args)
+        config = load_config()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    discord.utils.setup_logging(level=config.log_level, root=True)
+    return asyncio.run(_run_bot(config, sync_globally=args.sync))
+
+
+async def _run_bot(config: Config, *, sync_globally: bool) -> int:
+    from bot.app import LittleThingsBot
+
+    bot = LittleThingsBot(config, sync_globally=sync_globally)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+    try:
+        async with bot:
+            await bot.start(config.token)
+    except discord.LoginFailure:
+        print("error: Discord rejected DISCORD_TOKEN; check it in .env (see .env.example).", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"error: {exc}; check DATABASE_PATH (see .env.example).", file=sys.stderr)
+        return EXIT_USAGE
+    except discord.PrivilegedIntentsRequired:
+        print(
+            "error: typed trivia needs the Message Content intent: enable it for the bot in the Discord "
+            "developer portal, or set TRIVIA_TYPED_MODE=false (see .env.example).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    log.info("shut down cleanly")
+    return 0
+
+
+def _content_command(args: argparse.Namespace) -> int:
+    from bot import content_cli
+
+    config = load_config(require_token=False)
+    content_dir = args.content or config.content_dir
+    if args.action == "validate":
+        return content_cli.validate(content_dir)
+    database = getattr(args, "db", None) or config.database_path
+    return asyncio.run(content_cli.run(args.action, content_dir, database))

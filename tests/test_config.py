@@ -1,0 +1,70 @@
+"""Config: read once from the environment and .env, validated with messages that name the fix."""
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.config import DEFAULT_DATABASE_PATH, ConfigError, load_config
+
+GOOD_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+
+def test_defaults_with_only_a_token() -> None:
+    config = load_config({"DISCORD_TOKEN": GOOD_TOKEN}, env_file=None)
+    assert config.token == GOOD_TOKEN
+    assert config.database_path == DEFAULT_DATABASE_PATH
+    assert config.dev_guild_id is None
+    assert config.log_level == logging.INFO
+    assert config.typed_trivia is False
+
+
+@pytest.mark.parametrize("token", ["", "   ", "your-bot-token-here"])
+def test_missing_token_names_env_example(token: str) -> None:
+    with pytest.raises(ConfigError, match=r"DISCORD_TOKEN is not set.*\.env\.example.*python -m bot play"):
+        load_config({"DISCORD_TOKEN": token}, env_file=None)
+
+
+@pytest.mark.parametrize("token", ["abc", "Bot " + GOOD_TOKEN, GOOD_TOKEN.replace(".", ""), "a.b.c", "x" * 70 + " y"])
+def test_malformed_token_is_refused(token: str) -> None:
+    with pytest.raises(ConfigError, match=r"does not look like a Discord bot token.*\.env\.example"):
+        load_config({"DISCORD_TOKEN": token}, env_file=None)
+
+
+def test_env_file_is_read_and_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"DISCORD_TOKEN={GOOD_TOKEN}\nLOG_LEVEL=debug\nDEV_GUILD_ID=123456789012345678\n")
+    config = load_config({"LOG_LEVEL": "WARNING"}, env_file=env_file)
+    assert config.token == GOOD_TOKEN
+    assert config.log_level == logging.WARNING
+    assert config.dev_guild_id == 123456789012345678
+
+
+def test_relative_paths_resolve_from_the_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = load_config({"DISCORD_TOKEN": GOOD_TOKEN, "DATABASE_PATH": "db/x.sqlite3"}, env_file=None)
+    assert config.database_path == tmp_path / "db" / "x.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("DEV_GUILD_ID", "my-server", "DEV_GUILD_ID must be a Discord server id"),
+        ("DEV_GUILD_ID", "12", "DEV_GUILD_ID must be a Discord server id"),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL must be one of"),
+        ("OWNER_IDS", "1,two", "OWNER_IDS must be comma-separated user ids"),
+        ("TRIVIA_TYPED_MODE", "maybe", "TRIVIA_TYPED_MODE must be true or false"),
+    ],
+)
+def test_bad_settings_name_the_setting(name: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as info:
+        load_config({"DISCORD_TOKEN": GOOD_TOKEN, name: value}, env_file=None)
+    assert ".env.example" in str(info.value)
+
+
+def test_owner_ids_and_typed_mode() -> None:
+    config = load_config(
+        {"DISCORD_TOKEN": GOOD_TOKEN, "OWNER_IDS": "111, 222", "TRIVIA_TYPED_MODE": "yes"}, env_file=None
+    )
+    assert config.owner_ids == frozenset({111, 222})
+    assert config.typed_trivia is True
