@@ -49,6 +49,7 @@ class LittleThingsBot(commands.Bot):
             intents=intents_for(config),
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            owner_ids=set(config.owner_ids) or None,
         )
         self.config = config
         self.clock: Clock = clock or SystemClock()

@@ -1,0 +1,43 @@
+"""Owner-only maintenance: syncing the command tree without restarting with `--sync`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import PermissionDeniedError
+
+
+class Admin(commands.GroupCog, group_name="admin", group_description="Bot owner tools"):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if not await self.bot.is_owner(interaction.user):
+            raise PermissionDeniedError("Only the bot's owner can use /admin commands.")
+        return True
+
+    @app_commands.command(name="sync")
+    @app_commands.describe(scope="Where to sync: this server only (instant) or everywhere (up to an hour)")
+    @app_commands.default_permissions(administrator=True)
+    async def sync(self, interaction: discord.Interaction, scope: Literal["server", "global"] = "server") -> None:
+        """Publish the bot's slash commands to Discord."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        if scope == "global":
+            synced = await self.bot.tree.sync()
+            where = "everywhere (Discord may take up to an hour to show them)"
+        else:
+            if interaction.guild is None:
+                raise PermissionDeniedError("Use scope:global in DMs.")
+            self.bot.tree.copy_global_to(guild=interaction.guild)
+            synced = await self.bot.tree.sync(guild=interaction.guild)
+            where = "to this server"
+        await interaction.followup.send(f"Synced {len(synced)} commands {where}.", ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Admin(bot))
