@@ -1,0 +1,128 @@
+"""Reminder offsets (`24h,1h,10m,0`) and the timers a party or release needs.
+
+Keys follow `party:<id>:<occurrence>:<offset seconds>` with group `party:<id>:<occurrence>`, so
+the engine delivers a party's missed reminders together and a moved party is rescheduled as
+one group.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from bot.scheduling.errors import OffsetParseError
+from bot.scheduling.when import parse_duration
+from bot.store.timers import TimerSpec, to_ts
+
+PARTY_KIND = "party.reminder"
+RELEASE_KIND = "release.reminder"
+DEFAULT_OFFSETS: tuple[timedelta, ...] = (
+    timedelta(hours=24),
+    timedelta(hours=1),
+    timedelta(minutes=10),
+    timedelta(0),
+)
+MAX_OFFSET = timedelta(days=7)
+MAX_OFFSETS = 6
+_START_WORDS = frozenset({"0", "0m", "0h", "start", "now", "at start"})
+_HELP = "Use a list like `24h,1h,10m,0` (m = minutes, h = hours, d = days; 0 = when it starts), or `none`."
+
+
+def parse_offsets(text: str | None) -> tuple[timedelta, ...]:
+    """`24h,1h,10m,0` → offsets before the start, largest first; empty text → the defaults."""
+    if text is None or not text.strip():
+        return DEFAULT_OFFSETS
+    if text.strip().lower() in {"none", "off", "no"}:
+        return ()
+    offsets: set[timedelta] = set()
+    for raw in re.split(r"[,;]", text):
+        item = raw.strip().lower()
+        if not item:
+            continue
+        offset = timedelta(0) if item in _START_WORDS else _item(item, text)
+        if offset > MAX_OFFSET:
+            raise OffsetParseError(f"“{raw.strip()}” is too early: reminders can be at most 7 days before. {_HELP}")
+        offsets.add(offset)
+    if not offsets:
+        raise OffsetParseError(f"I found no reminder times in “{text.strip()}”. {_HELP}")
+    if len(offsets) > MAX_OFFSETS:
+        raise OffsetParseError(f"That is {len(offsets)} reminders; at most {MAX_OFFSETS}, please. {_HELP}")
+    return tuple(sorted(offsets, reverse=True))
+
+
+def _item(item: str, text: str) -> timedelta:
+    item = item.removesuffix(" before")
+    duration = parse_duration(item)
+    if duration is None:
+        raise OffsetParseError(f"I couldn't read “{item}” in “{text.strip()}”. {_HELP}")
+    if duration.total_seconds() % 60:
+        raise OffsetParseError(f"“{item}” is not a whole number of minutes. {_HELP}")
+    return duration
+
+
+def format_offset(offset: timedelta) -> str:
+    """`1d`, `1h30m`, `10m`, `0` — the inverse of one `parse_offsets` item."""
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "0"
+    parts = []
+    for unit, size in (("d", 1440), ("h", 60), ("m", 1)):
+        count, minutes = divmod(minutes, size)
+        if count:
+            parts.append(f"{count}{unit}")
+    return "".join(parts)
+
+
+def reminder_times(
+    starts_at: datetime, offsets: Sequence[timedelta], *, now: datetime
+) -> list[tuple[timedelta, datetime]]:
+    """(offset, due time) for each reminder still ahead of `now`, soonest first (past ones dropped)."""
+    due = [(offset, (starts_at - offset).astimezone(UTC)) for offset in set(offsets)]
+    return sorted(((o, t) for o, t in due if t > now), key=lambda pair: pair[1])
+
+
+def party_group(party_id: int, occurrence: int) -> str:
+    return f"party:{party_id}:{occurrence}"
+
+
+def party_timer_specs(
+    party_id: int, occurrence: int, starts_at: datetime, offsets: Sequence[timedelta], *, now: datetime
+) -> list[TimerSpec]:
+    """The reminders of one party occurrence that are still ahead, one timer each."""
+    group = party_group(party_id, occurrence)
+    return [
+        TimerSpec(
+            key=f"{group}:{int(offset.total_seconds())}",
+            kind=PARTY_KIND,
+            due_at=due,
+            group=group,
+            payload={
+                "party_id": party_id,
+                "occurrence": occurrence,
+                "offset": int(offset.total_seconds()),
+                "starts_at": to_ts(starts_at),
+            },
+        )
+        for offset, due in reminder_times(starts_at, offsets, now=now)
+    ]
+
+
+def release_group(release_id: int) -> str:
+    return f"release:{release_id}"
+
+
+def release_timer_specs(
+    release_id: int, release_at: datetime, offsets: Sequence[timedelta], *, now: datetime
+) -> list[TimerSpec]:
+    group = release_group(release_id)
+    return [
+        TimerSpec(
+            key=f"{group}:{int(offset.total_seconds())}",
+            kind=RELEASE_KIND,
+            due_at=due,
+            group=group,
+            payload={"release_id": release_id, "offset": int(offset.total_seconds()), "release_at": to_ts(release_at)},
+        )
+        for offset, due in reminder_times(release_at, offsets, now=now)
+    ]

@@ -1,0 +1,348 @@
+"""Durable timers: the rows the dispatcher claims, delivers and marks.
+
+A row's life: `pending` → `sending` (claimed and committed before the handler runs) → `sent`, or
+back to `pending` later (retry), or `failed`; `cancelled` and `skipped` (missed by more than the
+grace) are the other ends. The dispatcher only ever reads "the next few due pending rows" through
+the (state, due_at) index, so memory stays flat however many timers are pending.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+import aiosqlite
+
+from bot.store.core import Store
+
+TimerState = Literal["pending", "sending", "sent", "failed", "cancelled", "skipped"]
+FinalOutcome = Literal["sent", "failed", "pending"]
+
+
+def to_ts(moment: datetime) -> int:
+    """UTC seconds, rounded up: a timer never fires before the moment it was asked for."""
+    if moment.tzinfo is None:
+        raise ValueError("timer times must be timezone-aware")
+    return math.ceil(moment.timestamp())
+
+
+def from_ts(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def default_group(key: str) -> str:
+    """`party:7:0:600` → `party:7:0`: the key without its last segment (a key without `:` is its own group)."""
+    head, sep, _ = key.rpartition(":")
+    return head if sep else key
+
+
+@dataclass(frozen=True, slots=True)
+class TimerSpec:
+    """What to schedule. `key` is the dedupe key: scheduling the same key twice does nothing."""
+
+    key: str
+    kind: str
+    due_at: datetime
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    group: str | None = None
+
+    @property
+    def group_key(self) -> str:
+        return self.group if self.group is not None else default_group(self.key)
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    id: int
+    key: str
+    group: str
+    kind: str
+    due_at: datetime
+    payload: Mapping[str, Any]
+    state: TimerState
+    attempts: int
+    revision: int
+    last_error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedGroup:
+    """Due siblings of one group, claimed (`sending`) or skipped (past the grace) in one transaction."""
+
+    kind: str
+    group: str
+    claimed: tuple[Timer, ...]
+    skipped: tuple[Timer, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """How a delivery ended: `sent`, `failed`, or `pending` again at `retry_at` (a retry)."""
+
+    ids: tuple[int, ...]
+    state: FinalOutcome
+    retry_at: datetime | None = None
+    error: str | None = None
+
+
+def _timer(row: aiosqlite.Row, **override: Any) -> Timer:
+    values = {
+        "id": row["id"],
+        "key": row["dedupe_key"],
+        "group": row["group_key"],
+        "kind": row["kind"],
+        "due_at": from_ts(row["due_at"]),
+        "payload": json.loads(row["payload"]),
+        "state": row["state"],
+        "attempts": row["attempts"],
+        "revision": row["revision"],
+        "last_error": row["last_error"],
+        "created_at": from_ts(row["created_at"]),
+        "updated_at": from_ts(row["updated_at"]),
+    }
+    values.update(override)
+    return Timer(**values)
+
+
+def _json_list(values: Iterable[Any]) -> str:
+    """One parameter for `IN (SELECT value FROM json_each(?))`: no SQL built from strings, no variable limit.
+
+    (`+state` in those queries keeps SQLite on the key/group index instead of scanning every
+    pending row through the state index.)
+    """
+    return json.dumps(list(values))
+
+
+def _prefix_bounds(prefix: str) -> tuple[str, str]:
+    """[low, high) such that exactly the strings starting with `prefix` fall inside (BINARY collation)."""
+    if not prefix:
+        raise ValueError("an empty prefix would match every timer")
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _insert_params(spec: TimerSpec, now_ts: int) -> tuple[Any, ...]:
+    return (
+        spec.key,
+        spec.group_key,
+        spec.kind,
+        to_ts(spec.due_at),
+        json.dumps(dict(spec.payload), separators=(",", ":"), sort_keys=True),
+        now_ts,
+        now_ts,
+    )
+
+
+_INSERT = (
+    "INSERT INTO timers (dedupe_key, group_key, kind, due_at, payload, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING"
+)
+
+
+async def insert_timers_in(conn: aiosqlite.Connection, specs: Iterable[TimerSpec], *, now: datetime) -> int:
+    """Insert inside a transaction the caller already holds (e.g. with the party row it belongs to)."""
+    now_ts = to_ts(now)
+    cur = await conn.executemany(_INSERT, [_insert_params(spec, now_ts) for spec in specs])
+    return max(cur.rowcount, 0)
+
+
+async def insert_timers(store: Store, specs: Iterable[TimerSpec], *, now: datetime) -> int:
+    """Schedule many at once; keys that already exist are left as they are. Returns rows added."""
+    async with store.transaction() as conn:
+        return await insert_timers_in(conn, specs, now=now)
+
+
+async def get_timer(store: Store, key: str) -> Timer | None:
+    row = await store.fetch_one("SELECT * FROM timers WHERE dedupe_key = ?", (key,))
+    return None if row is None else _timer(row)
+
+
+async def list_group(store: Store, group: str) -> list[Timer]:
+    rows = await store.fetch_all("SELECT * FROM timers WHERE group_key = ? ORDER BY due_at, id", (group,))
+    return [_timer(row) for row in rows]
+
+
+async def list_prefix(store: Store, prefix: str) -> list[Timer]:
+    low, high = _prefix_bounds(prefix)
+    rows = await store.fetch_all(
+        "SELECT * FROM timers WHERE dedupe_key >= ? AND dedupe_key < ? ORDER BY due_at, id", (low, high)
+    )
+    return [_timer(row) for row in rows]
+
+
+async def count_by_state(store: Store) -> dict[str, int]:
+    rows = await store.fetch_all("SELECT state, COUNT(*) FROM timers GROUP BY state")
+    return {row[0]: row[1] for row in rows}
+
+
+async def next_due_at(store: Store) -> datetime | None:
+    """The earliest pending due time (one index probe)."""
+    value = await store.fetch_value("SELECT due_at FROM timers WHERE state = 'pending' ORDER BY due_at LIMIT 1")
+    return None if value is None else from_ts(value)
+
+
+async def cancel_keys(store: Store, keys: Sequence[str], *, now: datetime) -> int:
+    """Cancel pending timers by dedupe key; returns how many were pending."""
+    async with store.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE timers SET state = 'cancelled', updated_at = ? "
+            "WHERE +state = 'pending' AND dedupe_key IN (SELECT value FROM json_each(?))",
+            (to_ts(now), _json_list(keys)),
+        )
+        return max(cur.rowcount, 0)
+
+
+async def cancel_group(store: Store, group: str, *, now: datetime) -> int:
+    async with store.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE timers SET state = 'cancelled', updated_at = ? WHERE group_key = ? AND state = 'pending'",
+            (to_ts(now), group),
+        )
+        return max(cur.rowcount, 0)
+
+
+async def cancel_prefix(store: Store, prefix: str, *, now: datetime) -> int:
+    """Cancel every pending timer whose dedupe key starts with `prefix` (e.g. `party:7:` for all occurrences)."""
+    low, high = _prefix_bounds(prefix)
+    async with store.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE timers SET state = 'cancelled', updated_at = ? "
+            "WHERE dedupe_key >= ? AND dedupe_key < ? AND +state = 'pending'",
+            (to_ts(now), low, high),
+        )
+        return max(cur.rowcount, 0)
+
+
+async def reschedule_group(store: Store, group: str, specs: Sequence[TimerSpec], *, now: datetime) -> list[Timer]:
+    """Make the group's future exactly `specs`, in one transaction.
+
+    Pending timers not named are cancelled; named ones are moved (a pending retry keeps its
+    attempts and nonce); named ones that already ended (sent, skipped, failed, cancelled) are
+    revived as new deliveries with a new revision, hence a new nonce: a party moved to another
+    day should remind again. A row being sent right now is left alone.
+    """
+    for spec in specs:
+        if spec.group_key != group:
+            raise ValueError(f"timer {spec.key!r} belongs to group {spec.group_key!r}, not {group!r}")
+    now_ts = to_ts(now)
+    keys = [spec.key for spec in specs]
+    async with store.transaction() as conn:
+        await conn.execute(
+            "UPDATE timers SET state = 'cancelled', updated_at = ? WHERE group_key = ? AND state = 'pending' "
+            "AND dedupe_key NOT IN (SELECT value FROM json_each(?))",
+            (now_ts, group, _json_list(keys)),
+        )
+        await conn.executemany(
+            "INSERT INTO timers (dedupe_key, group_key, kind, due_at, payload, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO UPDATE SET "
+            "group_key = excluded.group_key, kind = excluded.kind, due_at = excluded.due_at, "
+            "payload = excluded.payload, updated_at = excluded.updated_at, last_error = NULL, "
+            "attempts = CASE WHEN timers.state = 'pending' THEN timers.attempts ELSE 0 END, "
+            "revision = CASE WHEN timers.state = 'pending' THEN timers.revision ELSE timers.revision + 1 END, "
+            "state = 'pending' "
+            "WHERE timers.state != 'sending'",
+            [_insert_params(spec, now_ts) for spec in specs],
+        )
+    return await list_group(store, group)
+
+
+async def reset_sending(store: Store, *, now: datetime) -> int:
+    """Start-up: rows a crash left in `sending` go back to `pending` (their send is retried with the same nonce)."""
+    async with store.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE timers SET state = 'pending', updated_at = ? WHERE state = 'sending'", (to_ts(now),)
+        )
+        return max(cur.rowcount, 0)
+
+
+async def claim_due(store: Store, *, now: datetime, grace: timedelta, limit: int) -> list[ClaimedGroup]:
+    """Claim the next due groups: up to `limit` due rows by index, plus their due siblings.
+
+    In one committed transaction, each due row of those groups becomes `sending` (attempts + 1)
+    or, if it is more than `grace` late, `skipped`. Groups come out earliest first.
+    """
+    now_ts = now.timestamp()
+    stale_before = now_ts - grace.total_seconds()
+    stamp = to_ts(now)
+    async with store.transaction() as conn:
+        async with conn.execute(
+            "SELECT group_key FROM timers WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+            (now_ts, limit),
+        ) as cur:
+            head = await cur.fetchall()
+        groups = list(dict.fromkeys(row[0] for row in head))
+        if not groups:
+            return []
+        async with conn.execute(
+            "SELECT * FROM timers WHERE group_key IN (SELECT value FROM json_each(?)) "
+            "AND +state = 'pending' AND due_at <= ? ORDER BY due_at, id",
+            (_json_list(groups), now_ts),
+        ) as cur:
+            rows = list(await cur.fetchall())
+        skipped = [row["id"] for row in rows if row["due_at"] < stale_before]
+        claimed = [row["id"] for row in rows if row["due_at"] >= stale_before]
+        if skipped:
+            await conn.execute(
+                "UPDATE timers SET state = 'skipped', updated_at = ?, last_error = 'missed by more than the grace' "
+                "WHERE id IN (SELECT value FROM json_each(?))",
+                (stamp, _json_list(skipped)),
+            )
+        if claimed:
+            await conn.execute(
+                "UPDATE timers SET state = 'sending', attempts = attempts + 1, updated_at = ? "
+                "WHERE id IN (SELECT value FROM json_each(?))",
+                (stamp, _json_list(claimed)),
+            )
+
+    by_group: dict[tuple[str, str], tuple[list[Timer], list[Timer]]] = {}
+    for row in rows:
+        fresh, stale = by_group.setdefault((row["kind"], row["group_key"]), ([], []))
+        if row["due_at"] < stale_before:
+            stale.append(_timer(row, state="skipped", updated_at=from_ts(stamp)))
+        else:
+            fresh.append(_timer(row, state="sending", attempts=row["attempts"] + 1, updated_at=from_ts(stamp)))
+    order = {group: index for index, group in enumerate(groups)}
+    ordered = sorted(by_group.items(), key=lambda item: order[item[0][1]])
+    return [
+        ClaimedGroup(kind=kind, group=group, claimed=tuple(fresh), skipped=tuple(stale))
+        for (kind, group), (fresh, stale) in ordered
+    ]
+
+
+async def record_outcomes(store: Store, outcomes: Sequence[Outcome], *, now: datetime) -> None:
+    """Mark finished deliveries in one transaction (only rows still `sending` change)."""
+    stamp = to_ts(now)
+    params = [
+        (
+            outcome.state,
+            None if outcome.retry_at is None else to_ts(outcome.retry_at),
+            None if outcome.error is None else outcome.error[:500],
+            stamp,
+            timer_id,
+        )
+        for outcome in outcomes
+        for timer_id in outcome.ids
+    ]
+    if not params:
+        return
+    async with store.transaction() as conn:
+        await conn.executemany(
+            "UPDATE timers SET state = ?, due_at = COALESCE(?, due_at), last_error = ?, updated_at = ? "
+            "WHERE id = ? AND state = 'sending'",
+            params,
+        )
+
+
+async def delete_finished(store: Store, *, before: datetime) -> int:
+    """Housekeeping: forget ended timers last touched before `before` (their keys can be scheduled again)."""
+    async with store.transaction() as conn:
+        cur = await conn.execute(
+            "DELETE FROM timers WHERE state IN ('sent', 'failed', 'cancelled', 'skipped') AND updated_at < ?",
+            (to_ts(before),),
+        )
+        return max(cur.rowcount, 0)

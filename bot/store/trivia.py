@@ -1,0 +1,725 @@
+"""Trivia persistence: games, rounds, answers, boards, quick questions, suggestions, reports.
+
+Consistency rules the cog relies on:
+- `close_round` is one transaction: the answers, the per-game totals, the guild score aggregates
+  and the round's `closed_at`. It only acts on an open round of a running game, so a retry after
+  a crash (or a second close) changes nothing, and `UNIQUE(round_id, user_id)` means an answer can
+  never count twice. A crash loses at most the question in flight.
+- The database allows one running game per channel (a partial unique index), whatever the cog does.
+- `close_unfinished_games` at start-up marks games a restart interrupted as abandoned (no win).
+
+Times are stored as UTC epoch milliseconds. Leaderboard months are UTC months, keyed by when the
+question closed (wins: when the game ended).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import aiosqlite
+
+from bot.errors import NotFoundError, PermissionDeniedError, UserError
+from bot.store.core import Store
+from bot.trivia.game import GameOver, GameSettings, ScoredAnswer
+from bot.trivia.models import Candidate, GameMode, Question
+from bot.trivia.suggestions import SuggestionDraft
+
+log = logging.getLogger(__name__)
+
+ALL_TIME = "all"
+COMMUNITY_ORIGIN = "community"
+DEFAULT_PAGE_SIZE = 10
+_QUESTION_COLUMNS = "id, season, difficulty, question, answer, aliases, wrong, source, origin"
+
+
+class GameAlreadyRunningError(UserError):
+    def __init__(self) -> None:
+        super().__init__("A trivia game is already running in this channel. Use `/trivia stop` to end it first.")
+
+
+class Scope(StrEnum):
+    ALL_TIME = "all"
+    MONTH = "month"
+
+
+def to_ms(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        raise ValueError("trivia times must be timezone-aware")
+    return math.floor(moment.timestamp() * 1000)
+
+
+def from_ms(value: int | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value / 1000, UTC)
+
+
+def month_key(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+@dataclass(frozen=True)
+class GameRecord:
+    id: int
+    guild_id: int
+    channel_id: int
+    starter_id: int
+    mode: GameMode
+    settings: GameSettings
+    question_ids: tuple[str, ...]
+    state: str
+    end_reason: str | None
+    current_round: int
+    started_at: datetime
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    id: int
+    game_id: int
+    round_no: int
+    question_id: str
+    message_id: int | None
+    posted_at: datetime
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    round_id: int
+    user_id: int
+    choice: int | None
+    text: str | None
+    correct: bool
+    points: int
+    streak: int
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class UnfinishedGame:
+    game_id: int
+    guild_id: int
+    channel_id: int
+
+
+@dataclass(frozen=True)
+class LeaderboardEntry:
+    rank: int
+    user_id: int
+    points: int
+    correct: int
+    answers: int
+    wins: int
+
+
+@dataclass(frozen=True)
+class LeaderboardPage:
+    scope: Scope
+    period: str
+    page: int
+    pages: int
+    total_players: int
+    entries: tuple[LeaderboardEntry, ...]
+
+
+@dataclass(frozen=True)
+class PlayerStats:
+    user_id: int
+    games: int
+    answers: int
+    correct: int
+    points: int
+    best_streak: int
+    wins: int
+    rank: int | None
+    """All-time rank in the guild by points (None before the first answer)."""
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class QuickStats:
+    asked: int
+    answers: int
+    correct: int
+    points: int
+
+
+@dataclass(frozen=True)
+class SuggestionRecord:
+    id: int
+    guild_id: int
+    author_id: int
+    question: str
+    answer: str
+    aliases: tuple[str, ...]
+    wrong: tuple[str, ...]
+    season: int | None
+    status: str
+    reviewer_id: int | None
+    reviewed_at: datetime | None
+    question_id: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    question_id: str
+    question: str
+    answer: str
+    reports: int
+    reasons: tuple[str, ...]
+    first_reported_at: datetime
+
+
+class TriviaStore:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # -- questions -------------------------------------------------------------------------------
+
+    async def question_candidates(self, guild_id: int) -> list[Candidate]:
+        """Every live question with when this guild was last asked it."""
+        rows = await self._store.fetch_all(
+            """
+            SELECT q.id, q.season, q.difficulty, json_array_length(q.wrong) AS wrong_count, u.last_asked_at
+            FROM trivia_questions q
+            LEFT JOIN trivia_question_usage u ON u.guild_id = ? AND u.question_id = q.id
+            WHERE q.retired = 0
+            """,
+            (guild_id,),
+        )
+        return [_candidate(row) for row in rows]
+
+    async def quick_candidates(self, guild_id: int, user_id: int) -> list[Candidate]:
+        """Every live question with when this member last had it as a quick question."""
+        rows = await self._store.fetch_all(
+            """
+            SELECT q.id, q.season, q.difficulty, json_array_length(q.wrong) AS wrong_count,
+                   (SELECT MAX(k.asked_at) FROM trivia_quick_questions k
+                    WHERE k.guild_id = ? AND k.user_id = ? AND k.question_id = q.id) AS last_asked_at
+            FROM trivia_questions q
+            WHERE q.retired = 0
+            """,
+            (guild_id, user_id),
+        )
+        return [_candidate(row) for row in rows]
+
+    async def get_questions(self, ids: Sequence[str]) -> list[Question]:
+        """The questions in the order asked for; unknown ids are left out."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = await self._store.fetch_all(
+            f"SELECT {_QUESTION_COLUMNS} FROM trivia_questions WHERE id IN ({marks})",  # noqa: S608 (placeholders only)
+            tuple(ids),
+        )
+        by_id = {row["id"]: _question(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    async def get_question(self, question_id: str) -> Question | None:
+        found = await self.get_questions([question_id])
+        return found[0] if found else None
+
+    # -- games -----------------------------------------------------------------------------------
+
+    async def create_game(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        starter_id: int,
+        settings: GameSettings,
+        question_ids: Sequence[str],
+        now: datetime,
+    ) -> int:
+        """A running game row; `GameAlreadyRunningError` when the channel already has one."""
+        try:
+            async with self._store.transaction() as conn:
+                cursor = await conn.execute(
+                    """
+                    INSERT INTO trivia_games
+                        (guild_id, channel_id, starter_id, mode, settings, question_ids, started_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    (guild_id, channel_id, starter_id, str(settings.mode), json.dumps(settings.to_json()),
+                     json.dumps(list(question_ids)), to_ms(now)),
+                )
+                game_id = cursor.lastrowid
+        except sqlite3.IntegrityError as exc:
+            if "trivia_games.channel_id" in str(exc) or "UNIQUE" in str(exc):
+                raise GameAlreadyRunningError() from exc
+            raise
+        assert game_id is not None
+        return game_id
+
+    async def get_game(self, game_id: int) -> GameRecord | None:
+        row = await self._store.fetch_one("SELECT * FROM trivia_games WHERE id = ?", (game_id,))
+        return None if row is None else _game(row)
+
+    async def running_game(self, channel_id: int) -> GameRecord | None:
+        row = await self._store.fetch_one(
+            "SELECT * FROM trivia_games WHERE channel_id = ? AND state = 'running'", (channel_id,)
+        )
+        return None if row is None else _game(row)
+
+    async def open_round(self, *, game_id: int, round_no: int, question_id: str, posted_at: datetime) -> int:
+        """Record a posted question (and that the guild has now seen it); returns the round id."""
+        at = to_ms(posted_at)
+        async with self._store.transaction() as conn:
+            cursor = await conn.execute(
+                """
+                INSERT INTO trivia_rounds (game_id, round_no, question_id, posted_at)
+                SELECT id, ?, ?, ? FROM trivia_games WHERE id = ? AND state = 'running'
+                """,
+                (round_no, question_id, at, game_id),
+            )
+            if cursor.rowcount != 1:
+                raise NotFoundError("That trivia game is no longer running.")
+            round_id = cursor.lastrowid
+            await conn.execute("UPDATE trivia_games SET current_round = ? WHERE id = ?", (round_no, game_id))
+            await conn.execute(
+                """
+                INSERT INTO trivia_question_usage (guild_id, question_id, last_asked_at)
+                VALUES ((SELECT guild_id FROM trivia_games WHERE id = ?), ?, ?)
+                ON CONFLICT (guild_id, question_id)
+                DO UPDATE SET last_asked_at = excluded.last_asked_at, times_asked = times_asked + 1
+                """,
+                (game_id, question_id, at),
+            )
+        assert round_id is not None
+        return round_id
+
+    async def set_round_message(self, round_id: int, message_id: int) -> None:
+        await self._store.execute("UPDATE trivia_rounds SET message_id = ? WHERE id = ?", (message_id, round_id))
+
+    async def close_round(self, round_id: int, answers: Sequence[ScoredAnswer], closed_at: datetime) -> bool:
+        """Score a question in one transaction. False (and nothing written) if it was already closed
+        or its game is no longer running."""
+        at = to_ms(closed_at)
+        periods = (ALL_TIME, month_key(closed_at))
+        async with self._store.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                """
+                UPDATE trivia_rounds SET closed_at = ?
+                WHERE id = ? AND closed_at IS NULL
+                  AND game_id IN (SELECT id FROM trivia_games WHERE state = 'running')
+                RETURNING game_id
+                """,
+                (at, round_id),
+            )
+            if not rows:
+                log.info("round %s was already closed or its game ended; nothing scored", round_id)
+                return False
+            game_id = next(iter(rows))[0]
+            if not answers:
+                return True
+            # Scores first: "first answer in this game" is read from trivia_game_players before
+            # this question's rows are added to it.
+            await conn.executemany(
+                """
+                INSERT INTO trivia_scores (guild_id, period, user_id, points, answers, correct, games, best_streak)
+                VALUES ((SELECT guild_id FROM trivia_games WHERE id = :game), :period, :user, :points, 1, :correct,
+                        NOT EXISTS (SELECT 1 FROM trivia_game_players WHERE game_id = :game AND user_id = :user),
+                        :streak)
+                ON CONFLICT (guild_id, period, user_id) DO UPDATE SET
+                    points = points + excluded.points,
+                    answers = answers + 1,
+                    correct = correct + excluded.correct,
+                    games = games + excluded.games,
+                    best_streak = MAX(best_streak, excluded.best_streak)
+                """,
+                [{"game": game_id, "period": period, "user": a.user_id, "points": a.points,
+                  "correct": int(a.correct), "streak": a.streak}
+                 for a in answers for period in periods],
+            )
+            await conn.executemany(
+                """
+                INSERT INTO trivia_answers (round_id, user_id, choice, text, correct, points, streak, answered_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [(round_id, a.user_id, a.choice, a.text, int(a.correct), a.points, a.streak, to_ms(a.answered_at))
+                 for a in answers],
+            )
+            await conn.executemany(
+                """
+                INSERT INTO trivia_game_players (game_id, user_id, points, correct, answers) VALUES (?, ?, ?, ?, 1)
+                ON CONFLICT (game_id, user_id) DO UPDATE SET
+                    points = points + excluded.points, correct = correct + excluded.correct, answers = answers + 1
+                """,
+                [(game_id, a.user_id, a.points, int(a.correct)) for a in answers],
+            )
+        return True
+
+    async def finish_game(self, game_id: int, over: GameOver, *, stopped_by: int | None = None) -> bool:
+        """Record the end (finished or stopped) and the winners; False if the game had already ended."""
+        at = to_ms(over.ended_at)
+        async with self._store.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                """
+                UPDATE trivia_games SET state = ?, end_reason = ?, ended_at = ?, stopped_by = ?
+                WHERE id = ? AND state = 'running'
+                RETURNING guild_id
+                """,
+                (str(over.state), str(over.reason), at, stopped_by, game_id),
+            )
+            if not rows:
+                return False
+            guild_id = next(iter(rows))[0]
+            if over.winners:
+                await conn.executemany(
+                    "UPDATE trivia_game_players SET won = 1 WHERE game_id = ? AND user_id = ?",
+                    [(game_id, user_id) for user_id in over.winners],
+                )
+                await conn.executemany(
+                    """
+                    INSERT INTO trivia_scores (guild_id, period, user_id, wins) VALUES (?, ?, ?, 1)
+                    ON CONFLICT (guild_id, period, user_id) DO UPDATE SET wins = wins + 1
+                    """,
+                    [(guild_id, period, user_id)
+                     for user_id in over.winners for period in (ALL_TIME, month_key(over.ended_at))],
+                )
+        return True
+
+    async def close_unfinished_games(self, now: datetime) -> list[UnfinishedGame]:
+        """At start-up: every game a restart interrupted becomes abandoned (no win); the cog tells
+        each channel. Rounds in flight stay unclosed, i.e. unscored."""
+        async with self._store.transaction() as conn, conn.execute(
+            """
+            UPDATE trivia_games SET state = 'abandoned', end_reason = 'restarted', ended_at = ?
+            WHERE state = 'running'
+            RETURNING id, guild_id, channel_id
+            """,
+            (to_ms(now),),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        games = [UnfinishedGame(r[0], r[1], r[2]) for r in sorted(rows, key=lambda r: r[0])]
+        if games:
+            log.info("closed %d trivia game(s) interrupted by a restart", len(games))
+        return games
+
+    async def game_rounds(self, game_id: int) -> list[RoundRecord]:
+        rows = await self._store.fetch_all(
+            "SELECT * FROM trivia_rounds WHERE game_id = ? ORDER BY round_no", (game_id,)
+        )
+        return [
+            RoundRecord(r["id"], r["game_id"], r["round_no"], r["question_id"], r["message_id"],
+                        _dt(r["posted_at"]), from_ms(r["closed_at"]))
+            for r in rows
+        ]
+
+    async def round_answers(self, round_id: int) -> list[AnswerRecord]:
+        rows = await self._store.fetch_all(
+            "SELECT * FROM trivia_answers WHERE round_id = ? ORDER BY answered_at, user_id", (round_id,)
+        )
+        return [
+            AnswerRecord(r["round_id"], r["user_id"], r["choice"], r["text"], bool(r["correct"]), r["points"],
+                         r["streak"], _dt(r["answered_at"]))
+            for r in rows
+        ]
+
+    # -- boards ----------------------------------------------------------------------------------
+
+    async def leaderboard(
+        self, guild_id: int, *, scope: Scope, now: datetime, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> LeaderboardPage:
+        """One page (1-based; clamped to the last page) of the guild's board, ties sharing a rank."""
+        period = ALL_TIME if scope is Scope.ALL_TIME else month_key(now)
+        total = int(await self._store.fetch_value(
+            "SELECT COUNT(*) FROM trivia_scores WHERE guild_id = ? AND period = ? AND answers > 0", (guild_id, period)
+        ))
+        pages = max(1, math.ceil(total / page_size))
+        page = min(max(page, 1), pages)
+        rows = await self._store.fetch_all(
+            """
+            SELECT user_id, points, correct, answers, wins,
+                   (SELECT COUNT(*) FROM trivia_scores b
+                    WHERE b.guild_id = s.guild_id AND b.period = s.period AND b.answers > 0
+                      AND b.points > s.points) + 1 AS rank
+            FROM trivia_scores s
+            WHERE guild_id = ? AND period = ? AND answers > 0
+            ORDER BY points DESC, correct DESC, user_id
+            LIMIT ? OFFSET ?
+            """,
+            (guild_id, period, page_size, (page - 1) * page_size),
+        )
+        entries = tuple(
+            LeaderboardEntry(r["rank"], r["user_id"], r["points"], r["correct"], r["answers"], r["wins"]) for r in rows
+        )
+        return LeaderboardPage(scope, period, page, pages, total, entries)
+
+    async def player_stats(self, guild_id: int, user_id: int) -> PlayerStats:
+        row = await self._store.fetch_one(
+            """
+            SELECT games, answers, correct, points, best_streak, wins,
+                   (SELECT COUNT(*) FROM trivia_scores b
+                    WHERE b.guild_id = s.guild_id AND b.period = s.period AND b.answers > 0
+                      AND b.points > s.points) + 1 AS rank
+            FROM trivia_scores s
+            WHERE guild_id = ? AND period = ? AND user_id = ?
+            """,
+            (guild_id, ALL_TIME, user_id),
+        )
+        if row is None or row["answers"] == 0:
+            return PlayerStats(user_id, 0, 0, 0, 0, 0, 0, None)
+        return PlayerStats(user_id, row["games"], row["answers"], row["correct"], row["points"],
+                           row["best_streak"], row["wins"], row["rank"])
+
+    # -- quick questions -------------------------------------------------------------------------
+
+    async def start_quick_question(self, *, guild_id: int, user_id: int, question_id: str, asked_at: datetime) -> int:
+        async with self._store.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO trivia_quick_questions (guild_id, user_id, question_id, asked_at) VALUES (?, ?, ?, ?)",
+                (guild_id, user_id, question_id, to_ms(asked_at)),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def answer_quick_question(
+        self, quick_id: int, *, user_id: int, correct: bool, points: int, answered_at: datetime
+    ) -> bool:
+        """Record the one answer to a quick question; False if it was already answered (or not theirs)."""
+        async with self._store.transaction() as conn:
+            cursor = await conn.execute(
+                """
+                UPDATE trivia_quick_questions SET correct = ?, points = ?, answered_at = ?
+                WHERE id = ? AND user_id = ? AND correct IS NULL
+                """,
+                (int(correct), points if correct else 0, to_ms(answered_at), quick_id, user_id),
+            )
+            return cursor.rowcount == 1
+
+    async def quick_stats(self, guild_id: int, user_id: int) -> QuickStats:
+        row = await self._store.fetch_one(
+            """
+            SELECT COUNT(*), COUNT(correct), COALESCE(SUM(correct), 0), COALESCE(SUM(points), 0)
+            FROM trivia_quick_questions WHERE guild_id = ? AND user_id = ?
+            """,
+            (guild_id, user_id),
+        )
+        assert row is not None
+        return QuickStats(row[0], row[1], row[2], row[3])
+
+    # -- suggestions -----------------------------------------------------------------------------
+
+    async def add_suggestion(self, *, guild_id: int, author_id: int, draft: SuggestionDraft, now: datetime) -> int:
+        async with self._store.transaction() as conn:
+            cursor = await conn.execute(
+                """
+                INSERT INTO trivia_suggestions
+                    (guild_id, author_id, question, answer, aliases, wrong, season, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (guild_id, author_id, draft.question, draft.answer, json.dumps(list(draft.aliases)),
+                 json.dumps(list(draft.wrong)), draft.season, to_ms(now)),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def pending_suggestions(self, guild_id: int, *, limit: int = 10, offset: int = 0) -> list[SuggestionRecord]:
+        rows = await self._store.fetch_all(
+            """
+            SELECT * FROM trivia_suggestions WHERE guild_id = ? AND status = 'pending'
+            ORDER BY created_at, id LIMIT ? OFFSET ?
+            """,
+            (guild_id, limit, offset),
+        )
+        return [_suggestion(r) for r in rows]
+
+    async def count_pending_suggestions(self, guild_id: int) -> int:
+        return int(await self._store.fetch_value(
+            "SELECT COUNT(*) FROM trivia_suggestions WHERE guild_id = ? AND status = 'pending'", (guild_id,)
+        ))
+
+    async def get_suggestion(self, suggestion_id: int) -> SuggestionRecord | None:
+        row = await self._store.fetch_one("SELECT * FROM trivia_suggestions WHERE id = ?", (suggestion_id,))
+        return None if row is None else _suggestion(row)
+
+    async def approve_suggestion(
+        self, suggestion_id: int, *, guild_id: int, reviewer_id: int, now: datetime, difficulty: str = "medium"
+    ) -> Question:
+        """Put the suggestion into the bank at once (origin 'community', which content re-imports keep)."""
+        question_id = f"community-{suggestion_id}"
+        async with self._store.transaction() as conn:
+            suggestion = await self._pending_for_review(conn, suggestion_id, guild_id)
+            if suggestion.author_id == reviewer_id:
+                raise PermissionDeniedError("You can't approve your own suggestion; another moderator has to.")
+            await conn.execute(
+                """
+                INSERT INTO trivia_questions (id, season, difficulty, question, answer, aliases, wrong, source, origin)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (question_id, suggestion.season or 0, difficulty, suggestion.question, suggestion.answer,
+                 json.dumps(list(suggestion.aliases)), json.dumps(list(suggestion.wrong)),
+                 f"community suggestion #{suggestion_id}", COMMUNITY_ORIGIN),
+            )
+            await conn.execute(
+                """
+                UPDATE trivia_suggestions SET status = 'approved', reviewer_id = ?, reviewed_at = ?, question_id = ?
+                WHERE id = ?
+                """,
+                (reviewer_id, to_ms(now), question_id, suggestion_id),
+            )
+        return Question(question_id, suggestion.question, suggestion.answer, suggestion.aliases, suggestion.wrong,
+                        suggestion.season, difficulty, f"community suggestion #{suggestion_id}", COMMUNITY_ORIGIN)
+
+    async def reject_suggestion(self, suggestion_id: int, *, guild_id: int, reviewer_id: int, now: datetime) -> None:
+        async with self._store.transaction() as conn:
+            await self._pending_for_review(conn, suggestion_id, guild_id)
+            await conn.execute(
+                "UPDATE trivia_suggestions SET status = 'rejected', reviewer_id = ?, reviewed_at = ? WHERE id = ?",
+                (reviewer_id, to_ms(now), suggestion_id),
+            )
+
+    async def _pending_for_review(
+        self, conn: aiosqlite.Connection, suggestion_id: int, guild_id: int
+    ) -> SuggestionRecord:
+        async with conn.execute(
+            "SELECT * FROM trivia_suggestions WHERE id = ? AND guild_id = ?", (suggestion_id, guild_id)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            raise NotFoundError(f"There is no suggestion #{suggestion_id} in this server.")
+        suggestion = _suggestion(row)
+        if suggestion.status != "pending":
+            raise UserError(f"Suggestion #{suggestion_id} was already {suggestion.status}.")
+        return suggestion
+
+    # -- reports ---------------------------------------------------------------------------------
+
+    async def report_question(
+        self, *, question_id: str, user_id: int, guild_id: int, reason: str, now: datetime
+    ) -> bool:
+        """File a report; False if this member already reported this question."""
+        async with self._store.transaction() as conn:
+            exists = await _value(conn, "SELECT 1 FROM trivia_questions WHERE id = ?", (question_id,))
+            if exists is None:
+                raise NotFoundError("That question no longer exists.")
+            cursor = await conn.execute(
+                """
+                INSERT INTO trivia_reports (question_id, user_id, guild_id, reason, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (question_id, user_id) DO NOTHING
+                """,
+                (question_id, user_id, guild_id, reason[:200], to_ms(now)),
+            )
+            return cursor.rowcount == 1
+
+    async def open_reports(self, guild_id: int, *, limit: int = 10) -> list[ReportSummary]:
+        """Questions with unresolved reports from this guild, most reported first."""
+        rows = await self._store.fetch_all(
+            """
+            SELECT r.question_id, q.question, q.answer, COUNT(*) AS reports,
+                   json_group_array(r.reason) AS reasons, MIN(r.created_at) AS first_at
+            FROM trivia_reports r JOIN trivia_questions q ON q.id = r.question_id
+            WHERE r.guild_id = ? AND r.resolved_at IS NULL
+            GROUP BY r.question_id
+            ORDER BY reports DESC, first_at, r.question_id
+            LIMIT ?
+            """,
+            (guild_id, limit),
+        )
+        return [
+            ReportSummary(r["question_id"], r["question"], r["answer"], r["reports"],
+                          tuple(reason for reason in json.loads(r["reasons"]) if reason), _dt(r["first_at"]))
+            for r in rows
+        ]
+
+    async def resolve_reports(self, question_id: str, *, guild_id: int, now: datetime) -> int:
+        """Mark this guild's open reports on a question as looked at; returns how many."""
+        async with self._store.transaction() as conn:
+            cursor = await conn.execute(
+                """
+                UPDATE trivia_reports SET resolved_at = ?
+                WHERE question_id = ? AND guild_id = ? AND resolved_at IS NULL
+                """,
+                (to_ms(now), question_id, guild_id),
+            )
+            return cursor.rowcount
+
+
+# -- row mapping ---------------------------------------------------------------------------------
+
+
+async def _value(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> Any:
+    async with conn.execute(sql, params) as cursor:
+        row = await cursor.fetchone()
+    return None if row is None else row[0]
+
+
+def _dt(value: int) -> datetime:
+    moment = from_ms(value)
+    assert moment is not None
+    return moment
+
+
+def _json_list(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    data = json.loads(text)
+    return tuple(str(item) for item in data) if isinstance(data, list) else ()
+
+
+def _candidate(row: aiosqlite.Row) -> Candidate:
+    return Candidate(row["id"], row["season"] or None, row["difficulty"], row["wrong_count"] or 0,
+                     from_ms(row["last_asked_at"]))
+
+
+def _question(row: aiosqlite.Row) -> Question:
+    return Question(
+        id=row["id"],
+        text=row["question"],
+        answer=row["answer"],
+        aliases=_json_list(row["aliases"]),
+        wrong=_json_list(row["wrong"]),
+        season=row["season"] or None,
+        difficulty=row["difficulty"],
+        source=row["source"] or "",
+        origin=row["origin"],
+    )
+
+
+def _game(row: aiosqlite.Row) -> GameRecord:
+    settings = GameSettings.from_json(json.loads(row["settings"]))
+    return GameRecord(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        starter_id=row["starter_id"],
+        mode=GameMode(row["mode"]),
+        settings=settings,
+        question_ids=_json_list(row["question_ids"]),
+        state=row["state"],
+        end_reason=row["end_reason"],
+        current_round=row["current_round"],
+        started_at=_dt(row["started_at"]),
+        ended_at=from_ms(row["ended_at"]),
+    )
+
+
+def _suggestion(row: aiosqlite.Row) -> SuggestionRecord:
+    return SuggestionRecord(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        author_id=row["author_id"],
+        question=row["question"],
+        answer=row["answer"],
+        aliases=_json_list(row["aliases"]),
+        wrong=_json_list(row["wrong"]),
+        season=row["season"],
+        status=row["status"],
+        reviewer_id=row["reviewer_id"],
+        reviewed_at=from_ms(row["reviewed_at"]),
+        question_id=row["question_id"],
+        created_at=_dt(row["created_at"]),
+    )

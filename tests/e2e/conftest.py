@@ -1,0 +1,64 @@
+"""Fixtures for end-to-end tests: a local Discord (`fake`) and our real bot running against it (`bot`).
+
+Every test gets its own stand-in on a free port, its own SQLite file under `tmp_path`, and one
+`VirtualClock` shared by the bot and the stand-in (move it with `await clock.advance(...)`). When a
+test ends, the stand-in must be clean: no body Discord would have refused, no route it does not
+serve, no ERROR logged by the bot. A test that provokes one of those on purpose clears the list
+(`fake.violations.clear()`, `fake.bot_errors.clear()`) after asserting on it.
+"""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.app import LittleThingsBot
+from bot.clock import VirtualClock
+from bot.config import DEFAULT_CONTENT_DIR, Config
+from bot.localdiscord import LocalDiscord, bot_config, run_bot
+
+# A fixed Monday evening (IST 23:30), so date-dependent features behave the same on every run.
+START = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock(START)
+
+
+@pytest.fixture
+async def fake(clock: VirtualClock) -> AsyncIterator[LocalDiscord]:
+    async with LocalDiscord.running(clock=clock) as fake:
+        yield fake
+        assert_clean(fake)
+
+
+@pytest.fixture
+def config(fake: LocalDiscord, tmp_path: Path) -> Config:
+    """Our bot's settings aimed at the stand-in, with its own database and the shipped content pack."""
+    base = Config(token=fake.token, database_path=tmp_path / "bot.sqlite3", content_dir=DEFAULT_CONTENT_DIR)
+    return bot_config(fake, base)
+
+
+@pytest.fixture
+async def bot(fake: LocalDiscord, config: Config, clock: VirtualClock) -> AsyncIterator[LittleThingsBot]:
+    """`LittleThingsBot` connected to `fake`, commands synced to its server; closed after the test."""
+    async with run_bot(fake, config, clock=clock) as running:
+        yield running
+
+
+def assert_clean(fake: LocalDiscord) -> None:
+    """Fail the test if Discord would have refused something or the bot logged an error."""
+    problems: list[str] = []
+    if fake.violations:
+        problems.append("Bodies real Discord would refuse (HTTP 400):")
+        problems.extend(f"  {v}" for v in fake.violations)
+    if fake.unhandled:
+        problems.append("Discord routes the stand-in does not serve (add them to bot/localdiscord/rest.py):")
+        problems.extend(f"  {c.method} {c.route}" for c in fake.unhandled)
+    if fake.bot_errors:
+        problems.append("Errors the bot logged:")
+        problems.extend(f"  {e}" for e in fake.bot_errors)
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
