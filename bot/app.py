@@ -21,6 +21,7 @@ from bot.config import Config
 from bot.content_sync import refresh_content
 from bot.discord_endpoints import point_discord_py_at
 from bot.store import Store
+from bot.timers import TimerEngine
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class LittleThingsBot(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.sync_globally = sync_globally
         self._store: Store | None = None
+        self._timers: TimerEngine | None = None
         self.failed_extensions: dict[str, BaseException] = {}
 
     @property
@@ -62,6 +64,13 @@ class LittleThingsBot(commands.Bot):
         if self._store is None:
             raise RuntimeError("the store is opened in setup_hook; nothing may use it before")
         return self._store
+
+    @property
+    def timers(self) -> TimerEngine:
+        """The durable timer engine; cogs register their handlers on it in `cog_load`."""
+        if self._timers is None:
+            raise RuntimeError("the timer engine is created in setup_hook; nothing may use it before")
+        return self._timers
 
     async def start(self, token: str, *, reconnect: bool = True) -> None:
         if self.config.api_base_url or self.config.gateway_url:
@@ -71,12 +80,14 @@ class LittleThingsBot(commands.Bot):
     async def setup_hook(self) -> None:
         self._store = await Store.open(self.config.database_path)
         await refresh_content(self._store, self.config.content_dir)
+        self._timers = TimerEngine(self._store, self.clock)
         for name in extension_names():
             try:
                 await self.load_extension(name)
             except commands.ExtensionError as exc:
                 self.failed_extensions[name] = exc
                 log.exception("could not load %s", name)
+        await self._timers.start()
         await self.sync_commands()
 
     async def sync_commands(self) -> None:
@@ -91,6 +102,8 @@ class LittleThingsBot(commands.Bot):
 
     async def close(self) -> None:
         try:
+            if self._timers is not None:
+                await self._timers.stop()
             await super().close()
         finally:
             if self._store is not None:

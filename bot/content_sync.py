@@ -10,10 +10,21 @@ import logging
 from pathlib import Path
 
 from bot.store import Store
+from bot.store.content import sync_pack
 
 log = logging.getLogger(__name__)
 
 
 async def refresh_content(store: Store, content_dir: Path) -> bool:
     """Import the pack if needed; True when an import happened."""
-    return False  # wired to the content pack loader once it lands
+    if not content_dir.is_dir():
+        log.error("content pack folder %s does not exist; serving what the store holds", content_dir)
+        return False
+    result = await sync_pack(store, content_dir)
+    if result.status == "invalid":
+        for problem in result.problems:
+            log.error("content pack: %s", problem)
+        log.error("fix the pack (python -m bot content validate); serving what the store already holds")
+    elif result.status == "imported" and result.report is not None:
+        log.info("content pack imported: %s", result.report.summary())
+    return result.status == "imported"

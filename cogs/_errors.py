@@ -24,6 +24,10 @@ from bot.errors import UserError
 log = logging.getLogger(__name__)
 
 
+class RefusedCheck(app_commands.CheckFailure):
+    """A check that refused the user; its text is shown to them."""
+
+
 def describe_error(error: BaseException) -> tuple[str, str | None]:
     """(message for the user, error id if this is a bug that was logged)."""
     error = unwrap(error)
@@ -41,8 +45,10 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
         return f"Slow down: you can do that again in {error.retry_after:.0f} s.", None
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server, not in DMs.", None
+    if isinstance(error, app_commands.CommandNotFound):
+        return "That command isn't available any more. Discord may still be showing an old list.", None
     if isinstance(error, app_commands.CheckFailure):
-        return "You can't use this command here.", None
+        return (str(error) if isinstance(error, RefusedCheck) else "You can't use this command here."), None
     if isinstance(error, app_commands.TransformerError):
         return f"I couldn't understand {error.value!r} for that option.", None
     if isinstance(error, discord.Forbidden):

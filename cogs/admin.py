@@ -8,9 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.errors import PermissionDeniedError
+from cogs._errors import RefusedCheck
 
 
+@app_commands.default_permissions(administrator=True)
+@app_commands.guild_only()
 class Admin(commands.GroupCog, group_name="admin", group_description="Bot owner tools"):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
@@ -18,12 +20,11 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Bot owner 
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if not await self.bot.is_owner(interaction.user):
-            raise PermissionDeniedError("Only the bot's owner can use /admin commands.")
+            raise RefusedCheck("Only the bot's owner can use /admin commands.")
         return True
 
     @app_commands.command(name="sync")
     @app_commands.describe(scope="Where to sync: this server only (instant) or everywhere (up to an hour)")
-    @app_commands.default_permissions(administrator=True)
     async def sync(self, interaction: discord.Interaction, scope: Literal["server", "global"] = "server") -> None:
         """Publish the bot's slash commands to Discord."""
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -31,8 +32,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Bot owner 
             synced = await self.bot.tree.sync()
             where = "everywhere (Discord may take up to an hour to show them)"
         else:
-            if interaction.guild is None:
-                raise PermissionDeniedError("Use scope:global in DMs.")
+            assert interaction.guild is not None  # guild_only
             self.bot.tree.copy_global_to(guild=interaction.guild)
             synced = await self.bot.tree.sync(guild=interaction.guild)
             where = "to this server"

@@ -112,3 +112,38 @@ async def test_a_locked_database_gives_a_user_facing_error_and_changes_nothing(
     finally:
         other.close()
         await store.close()
+
+
+async def test_a_writer_cancelled_mid_transaction_leaves_the_connection_usable(tmp_path: Path) -> None:
+    """Cancelling a task inside or while entering a transaction must not wedge later writes."""
+    import asyncio
+
+    store = await Store.open(tmp_path / "c.sqlite3")
+    started = asyncio.Event()
+
+    async def slow_writer() -> None:
+        async with store.transaction() as conn:
+            await conn.execute("INSERT INTO guild_settings (guild_id, updated_at) VALUES (1, 0)")
+            started.set()
+            await asyncio.sleep(3600)
+
+    async def entering_writer() -> None:
+        async with store.transaction() as conn:
+            await conn.execute("INSERT INTO guild_settings (guild_id, updated_at) VALUES (2, 0)")
+
+    try:
+        task = asyncio.create_task(slow_writer())
+        await started.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        for _ in range(20):  # cancel at many points while BEGIN is in flight
+            entering = asyncio.create_task(entering_writer())
+            await asyncio.sleep(0)
+            entering.cancel()
+            await asyncio.gather(entering, return_exceptions=True)
+        await store.execute("INSERT INTO guild_settings (guild_id, updated_at) VALUES (3, 0)")
+        ids = {row[0] for row in await store.fetch_all("SELECT guild_id FROM guild_settings")}
+        assert 1 not in ids and 3 in ids
+    finally:
+        await store.close()

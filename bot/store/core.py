@@ -10,9 +10,10 @@ message: nothing half-written, nothing lost.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -117,22 +118,31 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Everything inside commits together or not at all."""
+        """Everything inside commits together or not at all.
+
+        BEGIN, COMMIT and ROLLBACK run shielded: a task cancelled while one of them is in flight
+        still lets it finish (and rolls back), so the shared connection is never left inside a
+        half-open transaction that would make every later write fail.
+        """
         async with self._write_lock:
             try:
-                await self.conn.execute("BEGIN IMMEDIATE")
+                await _finish(self.conn.execute("BEGIN IMMEDIATE"), on_cancel=self._rollback)
             except sqlite3.OperationalError as exc:
                 raise _unavailable(exc) from exc
             try:
                 yield self.conn
             except BaseException:
-                await self.conn.execute("ROLLBACK")
+                await _finish(self._rollback())
                 raise
             try:
-                await self.conn.execute("COMMIT")
+                await _finish(self.conn.execute("COMMIT"), on_cancel=self._rollback)
             except sqlite3.OperationalError as exc:
-                await self.conn.execute("ROLLBACK")
+                await _finish(self._rollback())
                 raise _unavailable(exc) from exc
+
+    async def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            await self.conn.execute("ROLLBACK")
 
     async def fetch_all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
         try:
@@ -160,6 +170,22 @@ class Store:
     async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         async with self.transaction() as conn:
             await conn.executemany(sql, rows)
+
+
+async def _finish(
+    operation: Awaitable[Any], *, on_cancel: Callable[[], Awaitable[None]] | None = None
+) -> None:
+    """Await `operation` to the end even if the caller is cancelled meanwhile, then re-raise."""
+    task = asyncio.ensure_future(operation)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await task
+        if on_cancel is not None:
+            with contextlib.suppress(Exception):
+                await on_cancel()
+        raise
 
 
 def _unavailable(exc: sqlite3.OperationalError) -> StoreUnavailableError:
