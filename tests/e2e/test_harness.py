@@ -220,9 +220,18 @@ async def test_a_body_discord_refuses_is_caught_and_discord_py_reads_the_400(
 
 
 async def test_about_answers_end_to_end(fake: LocalDiscord, bot: LittleThingsBot) -> None:
-    if "about" not in {c["name"] for c in fake.commands[fake.guild.id]}:
-        pytest.skip("/about is not in cogs/ yet")
     reply = await fake.slash("about", user="alice")
-    assert reply.kind == "message" and reply.text.strip()
+    assert reply.kind == "message" and not reply.ephemeral
     assert reply.message is not None and not reply.message.pings
-    assert reply.interaction.response_type in (4, 5)
+    embed = reply.embed
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "Little Things" in fields, fields
+    assert "4 seasons, 29 episodes, 2016–2021" in fields["Little Things"]
+    [pack_field] = [name for name in fields if name.startswith("Content pack ")]
+    assert "trivia questions" in fields[pack_field]
+    assert "`/about`" in fields["Commands"] and "`/admin sync`" in fields["Commands"]
+
+
+async def test_about_can_answer_only_the_caller(fake: LocalDiscord, bot: LittleThingsBot) -> None:
+    reply = await fake.slash("about", ephemeral=True, user="bob")
+    assert reply.ephemeral
