@@ -38,6 +38,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="run the bot (the default)")
+    sub.add_parser(
+        "play",
+        add_help=False,
+        help="try the bot without a Discord account: a local server in your terminal (python -m bot play --help)",
+    )
 
     content = sub.add_parser("content", help="validate, import or count the content pack")
     content_sub = content.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -54,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["play"]:
+        from bot.play import main as play_main
+
+        return play_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if args.command == "content":
