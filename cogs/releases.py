@@ -1,0 +1,292 @@
+"""Release dates and reminders: one role ping in the announcement channel, plus DMs to those who asked.
+
+Reminders are durable timers (group `release:<id>`). A member whose DMs are closed is opted out and
+told once in the announcement channel, so a closed inbox is never retried at every reminder.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import PermissionDeniedError, UserError
+from bot.scheduling import DEFAULT_OFFSETS, RELEASE_KIND, format_duration, parse_when, release_timer_specs
+from bot.store import content as content_store
+from bot.store import events as event_store
+from bot.store import settings as settings_store
+from bot.store.events import NewRelease, Release
+from bot.timers import Firing, nonce_for
+from cogs._errors import report_error
+from cogs._views import BotView
+from cogs._watchparty_discord import NO_PINGS, app, timer_error, zone_autocomplete, zone_for
+from cogs._watchparty_text import clip_lines, mention_chunks, pack_release_at, safe_title, stamp, when_line
+
+if TYPE_CHECKING:
+    from bot.app import LittleThingsBot
+
+log = logging.getLogger(__name__)
+
+DM_PACE = 0.05  # real seconds between DMs: rate-limit courtesy, not timer time
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class RoleButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"rel:role"):
+    """Gives (or takes back) the server's release reminder role."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Reminder role", emoji="🔔", style=discord.ButtonStyle.primary, custom_id="rel:role"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> RoleButton:
+        return cls()
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await toggle_role(interaction)
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+
+def role_view() -> BotView:
+    view = BotView(timeout=None)
+    view.add_item(RoleButton())
+    return view
+
+
+async def toggle_role(interaction: discord.Interaction) -> None:
+    bot = app(interaction)
+    guild = interaction.guild
+    member = interaction.user
+    if guild is None or not isinstance(member, discord.Member):
+        raise UserError("This button only works in a server.")
+    ann = await settings_store.announcements(bot.store, guild.id)
+    role = guild.get_role(ann.role_id) if ann.role_id else None
+    if role is None:
+        raise UserError("There is no release reminder role yet; a moderator can set one with /settings announcements.")
+    has = any(r.id == role.id for r in member.roles)
+    try:
+        if has:
+            await member.remove_roles(role, reason="asked to stop release reminders")
+        else:
+            await member.add_roles(role, reason="asked for release reminders")
+    except discord.Forbidden as exc:
+        raise UserError(
+            f"I can't hand out {role.mention}: I need Manage Roles and my role must be above it. Ask a moderator."
+        ) from exc
+    await interaction.response.send_message(
+        f"Done: {role.mention} removed." if has else f"Done: you now have {role.mention}.",
+        ephemeral=True,
+        allowed_mentions=NO_PINGS,
+    )
+
+
+def release_headline(title: str, release_at: datetime, offset: timedelta, *, missed: int = 0) -> str:
+    if offset <= timedelta(0):
+        line = f"📺 **{title}** is out now!"
+    else:
+        line = f"🔔 **{title}** comes out in {format_duration(offset)}: {when_line(release_at)}"
+    if missed:
+        line += f"\n-# I was offline and missed {missed} earlier reminder(s); this is the catch-up."
+    return line
+
+
+class Releases(commands.Cog):
+    release = app_commands.Group(
+        name="release",
+        description="Manage release dates",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+    remindme = app_commands.Group(name="remindme", description="Reminders for you", guild_only=True)
+
+    def __init__(self, bot: LittleThingsBot) -> None:
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(RoleButton)
+        self.bot.timers.register(RELEASE_KIND, self.on_reminder)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(RoleButton)
+
+    @release.command(name="add")
+    @app_commands.describe(
+        title="What is coming out (up to 100 characters)",
+        when="When, e.g. `2026-04-01 12:00` or `friday 6pm`",
+        season="The season it belongs to",
+        timezone="Time zone for `when` (default: yours, else the server's, else UTC)",
+    )
+    @app_commands.autocomplete(timezone=zone_autocomplete)
+    async def add(
+        self,
+        interaction: discord.Interaction,
+        title: app_commands.Range[str, 1, 100],
+        when: str,
+        season: app_commands.Range[int, 1, 20] | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        """Add a release date; reminders go out before it."""
+        if not interaction.permissions.manage_guild:
+            raise PermissionDeniedError("You need the Manage Server permission to add releases.")
+        assert interaction.guild_id is not None
+        now = self.bot.clock.now()
+        zone = await zone_for(self.bot, interaction.guild_id, interaction.user.id, timezone)
+        parsed = parse_when(when, now=now, zone=zone)
+        clean = safe_title(title)
+        if not clean:
+            raise UserError("Give the release a title.")
+        release = await event_store.add_release(
+            self.bot.store,
+            NewRelease(interaction.guild_id, clean, parsed.at, zone.key, interaction.user.id, season),
+            now=now,
+            timers=lambda r: release_timer_specs(r.id, r.release_at, DEFAULT_OFFSETS, now=now),
+        )
+        self.bot.timers.notify()
+        ann = await settings_store.announcements(self.bot.store, interaction.guild_id)
+        where = f"<#{ann.channel_id}>" if ann.channel_id else "no channel yet (see /settings announcements)"
+        await interaction.response.send_message(
+            f"Added release #{release.id} **{release.title}**: {when_line(release.release_at)} "
+            f"({parsed.describe()}). Reminders go to {where}; members can get DMs with `/remindme release`.",
+            view=role_view() if ann.role_id else discord.utils.MISSING,
+            allowed_mentions=NO_PINGS,
+        )
+
+    @app_commands.command(name="releases")
+    @app_commands.guild_only()
+    async def releases(self, interaction: discord.Interaction) -> None:
+        """Upcoming and past Little Things releases."""
+        assert interaction.guild_id is not None
+        now = self.bot.clock.now()
+        ours = await event_store.list_releases(
+            self.bot.store, interaction.guild_id, after=EPOCH, states=("scheduled", "released"), limit=100
+        )
+        upcoming: list[tuple[datetime, str]] = [(r.release_at, _line(r)) for r in ours if r.release_at > now]
+        past: list[tuple[datetime, str]] = [(r.release_at, _line(r)) for r in ours if r.release_at <= now]
+        for pack in await content_store.list_releases(self.bot.store):
+            at = pack_release_at(pack.date)
+            style = "F" if isinstance(pack.date, datetime) else "D"
+            platform = f" on {safe_title(pack.platform)}" if pack.platform else ""
+            line = f"**{safe_title(pack.title)}**: {stamp(at, style)}{platform}"
+            (upcoming if at > now else past).append((at, line))
+        embed = discord.Embed(title="Little Things releases", colour=discord.Colour.blurple())
+        embed.add_field(
+            name="Upcoming",
+            value=clip_lines([line for _, line in sorted(upcoming, key=lambda p: p[0])], empty="Nothing announced."),
+            inline=False,
+        )
+        embed.add_field(
+            name="Past",
+            value=clip_lines([line for _, line in sorted(past, key=lambda p: p[0], reverse=True)], empty="None yet."),
+            inline=False,
+        )
+        await interaction.response.send_message(embed=embed, allowed_mentions=NO_PINGS)
+
+    @remindme.command(name="release")
+    @app_commands.describe(stop="Stop the DMs instead")
+    async def remind_release(self, interaction: discord.Interaction, stop: bool = False) -> None:
+        """Get a DM before each release in this server."""
+        assert interaction.guild_id is not None
+        if stop:
+            changed = await event_store.opt_out(self.bot.store, interaction.guild_id, interaction.user.id)
+            text = "OK, no more release DMs." if changed else "You weren't getting release DMs."
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        added = await event_store.opt_in(
+            self.bot.store, interaction.guild_id, interaction.user.id, now=self.bot.clock.now()
+        )
+        offsets = ", ".join(format_duration(o) for o in DEFAULT_OFFSETS if o) + " before, and when it's out"
+        text = ("I'll DM you " if added else "You're already set: I DM you ") + f"{offsets}. Keep your DMs open for me."
+        ann = await settings_store.announcements(self.bot.store, interaction.guild_id)
+        if ann.role_id:
+            text += " You can also take the reminder role:"
+            await interaction.response.send_message(text, view=role_view(), ephemeral=True, allowed_mentions=NO_PINGS)
+        else:
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+
+    # -- reminders -------------------------------------------------------------------------------
+
+    async def on_reminder(self, firing: Firing) -> None:
+        payload = firing.timer.payload
+        release = await event_store.get_release(self.bot.store, int(payload["release_id"]))
+        if release is None or release.state != "scheduled":
+            return
+        if firing.timers:
+            offset = timedelta(seconds=int(payload["offset"]))
+            missed = len(firing.timers) - 1 + len(firing.skipped)
+            headline = release_headline(release.title, release.release_at, offset, missed=missed)
+            ann = await settings_store.announcements(self.bot.store, release.guild_id)
+            if ann.channel_id is not None:
+                await self._announce(release, ann.channel_id, ann.role_id, headline, firing.nonce)
+            await self._dm_all(release, headline, firing.nonce, ann.channel_id)
+        if any(int(t.payload["offset"]) == 0 for t in (*firing.timers, *firing.skipped)):
+            await event_store.set_release_state(self.bot.store, release.id, "released", now=self.bot.clock.now())
+
+    async def _announce(
+        self, release: Release, channel_id: int, role_id: int | None, headline: str, nonce: str
+    ) -> None:
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=release.guild_id)
+        text = f"<@&{role_id}> {headline}" if role_id else headline
+        roles = [discord.Object(id=role_id)] if role_id else False
+        mentions = discord.AllowedMentions(everyone=False, users=False, roles=roles, replied_user=False)
+        try:
+            await channel.send(text, allowed_mentions=mentions, nonce=nonce)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            log.warning("release %s: can't post in announcement channel %s: %s", release.id, channel_id, exc)
+        except discord.HTTPException as exc:
+            raise timer_error(exc) from exc
+
+    async def _dm_all(self, release: Release, headline: str, nonce: str, channel_id: int | None) -> None:
+        closed: list[int] = []
+        text = f"{headline}\n-# You asked for this with /remindme release. Stop with `/remindme release stop:True`."
+        for index, user_id in enumerate(await event_store.list_optins(self.bot.store, release.guild_id)):
+            if index:
+                await asyncio.sleep(DM_PACE)
+            try:
+                dm = await self.bot.create_dm(discord.Object(id=user_id))
+                await dm.send(text, allowed_mentions=NO_PINGS, nonce=nonce_for(f"{nonce}:{user_id}"))
+            except discord.Forbidden:
+                closed.append(user_id)
+                await event_store.opt_out(self.bot.store, release.guild_id, user_id)
+            except discord.HTTPException as exc:
+                log.warning("release %s: DM to %s failed: %s", release.id, user_id, exc)
+        if not closed:
+            return
+        log.info("release %s: %d member(s) have closed DMs; opted them out", release.id, len(closed))
+        if channel_id is None:
+            return
+        header = (
+            "I couldn't DM these members a release reminder (their DMs are closed), so I stopped their release DMs. "
+            "Open your DMs and use `/remindme release` to get them again:"
+        )
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=release.guild_id)
+        for chunk in mention_chunks(header, closed):
+            users = [discord.Object(id=u) for u in closed if f"<@{u}>" in chunk]
+            try:
+                await channel.send(
+                    chunk, allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=users)
+                )
+            except discord.HTTPException as exc:
+                log.warning("release %s: could not tell members about closed DMs: %s", release.id, exc)
+                return
+
+
+def _line(release: Release) -> str:
+    season = f" (Season {release.season})" if release.season else ""
+    return f"**{release.title}**{season}: {when_line(release.release_at)}"
+
+
+async def setup(bot: LittleThingsBot) -> None:
+    await bot.add_cog(Releases(bot))
