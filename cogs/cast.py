@@ -1,0 +1,121 @@
+"""/cast and /character: who plays whom, forgiving of typos and partial names.
+
+Names are matched by `bot.presentation.names` (rapidfuzz) against every name and alias in the store;
+a name that matches nothing clearly gets the closest names back, ephemerally.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import NotFoundError
+from bot.presentation import cards, names
+from bot.store import Store
+from bot.store import content as content_store
+from bot.store.content import CastName
+from cogs.recaps import EPHEMERAL, require_show, send_card, watched_by
+
+log = logging.getLogger(__name__)
+
+PEOPLE_AND_CHARACTERS = ("person", "character")
+CHARACTERS = ("character",)
+
+
+def _no_match(text: str, close: Sequence[names.NameMatch], what: str) -> NotFoundError:
+    if close:
+        offer = ", ".join(f"**{m.name}**" for m in close[:5])
+        return NotFoundError(f"I couldn't find {what} called {text!r}. Closest names: {offer}.")
+    return NotFoundError(f"I couldn't find {what} called {text!r}. Start typing a name and pick a suggestion.")
+
+
+def _choices(matches: Sequence[names.NameMatch]) -> list[app_commands.Choice[str]]:
+    choices = []
+    for match in matches[:25]:
+        kind = "actor" if match.kind == "person" else "character"
+        label = match.name if match.label == match.name else f"{match.label} → {match.name}"
+        choices.append(app_commands.Choice(name=f"{label} ({kind})"[:100], value=match.value))
+    return choices
+
+
+class Cast(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @property
+    def store(self) -> Store:
+        store: Store = self.bot.store  # type: ignore[attr-defined]
+        return store
+
+    async def _names(self) -> list[CastName]:
+        return await content_store.cast_names(self.store)
+
+    @app_commands.command(name="cast")
+    @app_commands.describe(name="An actor or a character (optional: without it, the whole cast)", ephemeral=EPHEMERAL)
+    async def cast(
+        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100] | None = None,
+        ephemeral: bool = False,
+    ) -> None:
+        """The cast, or one actor: who they play, in which seasons, and a few facts."""
+        store = self.store
+        show = await require_show(store)
+        if name is None:
+            people = await content_store.list_people(store)
+            characters = await content_store.list_characters(store)
+            await send_card(interaction, cards.cast_list_card(show.show.title, people, characters), ephemeral=ephemeral)
+            return
+        match, close = names.resolve(name, await self._names(), kinds=PEOPLE_AND_CHARACTERS)
+        if match is None:
+            raise _no_match(name, close, "anyone")
+        if match.kind == "character":
+            character = await content_store.get_character(store, match.id)
+            if character is None:
+                raise _no_match(name, close, "anyone")
+            if character.played_by is None:
+                watched = await watched_by(store, interaction)
+                await send_card(interaction, cards.character_card(character, None, watched), ephemeral=ephemeral)
+                return
+            person_id = character.played_by
+        else:
+            person_id = match.id
+        person = await content_store.get_person(store, person_id)
+        if person is None:
+            raise _no_match(name, close, "anyone")
+        played = await content_store.characters_played_by(store, person.id)
+        await send_card(interaction, cards.person_card(person, played), ephemeral=ephemeral)
+
+    @cast.autocomplete("name")
+    async def cast_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return _choices(names.rank(current, await self._names(), kinds=PEOPLE_AND_CHARACTERS))
+
+    @app_commands.command(name="character")
+    @app_commands.describe(name="The character's name (typos are fine)", ephemeral=EPHEMERAL)
+    async def character(
+        self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100], ephemeral: bool = False
+    ) -> None:
+        """A character: who plays them and their arc season by season."""
+        store = self.store
+        await require_show(store)
+        match, close = names.resolve(name, await self._names(), kinds=CHARACTERS)
+        if match is None:
+            raise _no_match(name, close, "a character")
+        character = await content_store.get_character(store, match.id)
+        if character is None:
+            raise _no_match(name, close, "a character")
+        actor = await content_store.get_person(store, character.played_by) if character.played_by else None
+        watched = await watched_by(store, interaction)
+        await send_card(interaction, cards.character_card(character, actor, watched), ephemeral=ephemeral)
+
+    @character.autocomplete("name")
+    async def character_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return _choices(names.rank(current, await self._names(), kinds=CHARACTERS))
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Cast(bot))

@@ -1,0 +1,346 @@
+"""/recap, /fact, /search and /spoilers: reading about the show, with each member's spoiler guard.
+
+Thin adapter: options are parsed here, text comes from the content store, and the cards are laid
+out by `bot.presentation` (pure, unit-tested) before being turned into discord.Embed objects.
+Recap pages turn with Previous/Next buttons whose custom ids carry the asker and the target page,
+so they keep working after a restart and refuse anyone else.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.content.models import MAX_SEASON
+from bot.errors import NotFoundError, UserError
+from bot.presentation import cards, names
+from bot.presentation.embeds import EmbedDraft, fit_embed, group_for_messages
+from bot.store import Store
+from bot.store import content as content_store
+from bot.store.content import ShowInfo
+from bot.store.members import get_spoiler_season, set_spoiler_season
+from cogs._errors import report_error
+
+log = logging.getLogger(__name__)
+
+NONE = discord.AllowedMentions.none()
+EMPTY_PACK = (
+    "No show content has been imported yet, so there is nothing to show. "
+    "Ask the bot's owner to import the content pack."
+)
+SEARCH_LIMIT = 8
+EPHEMERAL = "Only you see the answer (default: everyone in the channel)"
+
+
+# -- shared by the recap and cast cogs ------------------------------------------------------------
+
+
+async def require_show(store: Store) -> ShowInfo:
+    """The show's info, or a clear error when no content pack has been imported."""
+    show = await content_store.get_show(store)
+    if show is None:
+        raise NotFoundError(EMPTY_PACK)
+    return show
+
+
+async def watched_by(store: Store, interaction: discord.Interaction) -> int | None:
+    """The member's spoiler limit; None in DMs or when they never set one."""
+    if interaction.guild_id is None:
+        return None
+    return await get_spoiler_season(store, interaction.guild_id, interaction.user.id)
+
+
+def to_embed(draft: EmbedDraft) -> discord.Embed:
+    embed = discord.Embed(title=draft.title or None, description=draft.description or None)
+    for field in draft.fields:
+        embed.add_field(name=field.name, value=field.value, inline=field.inline)
+    if draft.footer:
+        embed.set_footer(text=draft.footer)
+    return embed
+
+
+def embed_groups(draft: EmbedDraft) -> list[list[discord.Embed]]:
+    """The draft fitted to Discord's limits, grouped one message's worth at a time."""
+    return [[to_embed(d) for d in group] for group in group_for_messages(fit_embed(draft))]
+
+
+async def send_card(
+    interaction: discord.Interaction, draft: EmbedDraft, *, ephemeral: bool, view: discord.ui.View | None = None
+) -> None:
+    """Answer with the card; if it needs more than one message, the rest follow."""
+    groups = embed_groups(draft)
+    if view is not None:
+        await interaction.response.send_message(
+            embeds=groups[0], view=view, ephemeral=ephemeral, allowed_mentions=NONE
+        )
+    else:
+        await interaction.response.send_message(embeds=groups[0], ephemeral=ephemeral, allowed_mentions=NONE)
+    for group in groups[1:]:
+        await interaction.followup.send(embeds=group, ephemeral=ephemeral, allowed_mentions=NONE)
+
+
+def store_of(interaction: discord.Interaction) -> Store:
+    store: Store = interaction.client.store  # type: ignore[attr-defined]
+    return store
+
+
+# -- recap pages ----------------------------------------------------------------------------------
+
+
+class RecapNav(discord.ui.DynamicItem[discord.ui.Button[Any]],
+               template=r"recap:(?P<dir>prev|next):(?P<owner>\d+):(?P<season>\d+):(?P<episode>\d+)"):
+    """Previous/Next: the custom id holds who may press it and the page it leads to (episode 0 = season)."""
+
+    def __init__(self, direction: str, owner: int, season: int, episode: int, *, enabled: bool = True) -> None:
+        label = "Previous" if direction == "prev" else "Next"
+        super().__init__(discord.ui.Button(
+            label=label,
+            style=discord.ButtonStyle.secondary,
+            custom_id=f"recap:{direction}:{owner}:{season}:{episode}",
+            disabled=not enabled,
+        ))
+        self.owner = owner
+        self.season = season
+        self.episode = episode
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> RecapNav:
+        return cls(match["dir"], int(match["owner"]), int(match["season"]), int(match["episode"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            if interaction.user.id != self.owner:
+                raise UserError(
+                    "Only the person who asked for this recap can turn its pages. Run /recap to browse yourself."
+                )
+            draft, view = await recap_page(interaction, self.season, self.episode or None)
+            groups = embed_groups(draft)
+            await interaction.response.edit_message(embeds=groups[0], view=view, allowed_mentions=NONE)
+        except Exception as exc:  # dynamic items have no view on_error: take the one error path here
+            await report_error(interaction, exc)
+
+
+async def recap_page(
+    interaction: discord.Interaction, season_number: int, episode_number: int | None
+) -> tuple[EmbedDraft, discord.ui.View]:
+    """The recap card for a season (or one of its episodes) and its Previous/Next buttons."""
+    store = store_of(interaction)
+    show = await require_show(store)
+    seasons = [s.number for s in await content_store.list_seasons(store)]
+    season = await content_store.get_season(store, season_number)
+    if season is None:
+        listed = ", ".join(map(str, seasons)) or "none"
+        raise NotFoundError(f"There is no Season {season_number} in the content pack (seasons: {listed}).")
+    watched = await watched_by(store, interaction)
+    owner = interaction.user.id
+    if episode_number is None:
+        draft = cards.season_card(show.show.title, season, show.season_count, watched)
+        index = seasons.index(season.number)
+        before = seasons[index - 1] if index > 0 else None
+        after = seasons[index + 1] if index + 1 < len(seasons) else None
+        prev_item = RecapNav("prev", owner, before or season.number, 0, enabled=before is not None)
+        next_item = RecapNav("next", owner, after or season.number, 0, enabled=after is not None)
+    else:
+        episodes = [e.number for e in season.episodes]
+        episode = next((e for e in season.episodes if e.number == episode_number), None)
+        if episode is None:
+            raise NotFoundError(
+                f"Season {season.number} has no episode {episode_number} "
+                f"(it has {len(episodes)}: {', '.join(map(str, episodes)) or 'none'})."
+            )
+        draft = cards.episode_card(show.show.title, season, episode, watched)
+        index = episodes.index(episode.number)
+        before = episodes[index - 1] if index > 0 else None
+        after = episodes[index + 1] if index + 1 < len(episodes) else None
+        prev_item = RecapNav("prev", owner, season.number, before or episode.number, enabled=before is not None)
+        next_item = RecapNav("next", owner, season.number, after or episode.number, enabled=after is not None)
+    view = discord.ui.View(timeout=None)
+    view.add_item(prev_item)
+    view.add_item(next_item)
+    return draft, view
+
+
+def _matches(current: str, *texts: str) -> bool:
+    typed = current.strip().casefold()
+    return not typed or any(typed in t.casefold() for t in texts)
+
+
+class Recaps(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+        self.last_fact: dict[int, str] = {}
+        """Channel id → id of the fact shown last there, so /fact never repeats it straight away."""
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(RecapNav)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(RecapNav)
+
+    @property
+    def store(self) -> Store:
+        store: Store = self.bot.store  # type: ignore[attr-defined]
+        return store
+
+    # -- /recap ---------------------------------------------------------------------------------
+
+    @app_commands.command(name="recap")
+    @app_commands.describe(
+        season="Which season", episode="One episode of that season (optional)", ephemeral=EPHEMERAL
+    )
+    async def recap(
+        self,
+        interaction: discord.Interaction,
+        season: app_commands.Range[int, 1, MAX_SEASON],
+        episode: app_commands.Range[int, 1, 99] | None = None,
+        ephemeral: bool = False,
+    ) -> None:
+        """Recap a season (or an episode) of the show, with buttons to move between them."""
+        draft, view = await recap_page(interaction, season, episode)
+        await send_card(interaction, draft, ephemeral=ephemeral, view=view)
+
+    @recap.autocomplete("season")
+    async def recap_season_autocomplete(
+        self, interaction: discord.Interaction, current: Any
+    ) -> list[app_commands.Choice[int]]:
+        seasons = await content_store.list_seasons(self.store)
+        return [
+            app_commands.Choice(name=f"Season {s.number} ({s.year}, {s.platform})", value=s.number)
+            for s in seasons
+            if _matches(str(current or ""), str(s.number), str(s.year), s.platform)
+        ][:25]
+
+    @recap.autocomplete("episode")
+    async def recap_episode_autocomplete(
+        self, interaction: discord.Interaction, current: Any
+    ) -> list[app_commands.Choice[int]]:
+        season: Any = getattr(interaction.namespace, "season", None)
+        try:
+            number = int(season)
+        except (TypeError, ValueError):
+            return []
+        episodes = await content_store.list_episodes(self.store, number)
+        return [
+            app_commands.Choice(
+                name=f"Episode {e.number}" + (f": {e.title}" if e.title else ""), value=e.number
+            )
+            for e in episodes
+            if _matches(str(current or ""), str(e.number), e.title or "")
+        ][:25]
+
+    # -- /fact ----------------------------------------------------------------------------------
+
+    @app_commands.command(name="fact")
+    @app_commands.describe(topic="Only facts about this topic (optional)", ephemeral=EPHEMERAL)
+    async def fact(self, interaction: discord.Interaction, topic: str | None = None, ephemeral: bool = False) -> None:
+        """A random fact about the show, its seasons, cast or making."""
+        store = self.store
+        await require_show(store)
+        if topic is not None:
+            topics = await content_store.fact_topics(store)
+            key = topic.strip().casefold().replace(" ", "-")
+            if key not in topics:
+                raise NotFoundError(f"There are no facts about {topic!r}. Topics: {', '.join(topics)}.")
+            topic = key
+        channel = interaction.channel_id or 0
+        fact = await content_store.random_fact(store, topic, exclude_id=self.last_fact.get(channel))
+        if fact is None:
+            raise NotFoundError("The content pack has no facts yet.")
+        self.last_fact[channel] = fact.id
+        watched = await watched_by(store, interaction)
+        await send_card(interaction, cards.fact_card(fact, watched), ephemeral=ephemeral)
+
+    @fact.autocomplete("topic")
+    async def fact_topic_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        topics = await content_store.fact_topics(self.store)
+        return [
+            app_commands.Choice(name=t.replace("-", " "), value=t)
+            for t in topics
+            if _matches(current, t, t.replace("-", " "))
+        ][:25]
+
+    # -- /search --------------------------------------------------------------------------------
+
+    @app_commands.command(name="search")
+    @app_commands.describe(query="Words to look for in recaps, facts and the cast", ephemeral=EPHEMERAL)
+    async def search(
+        self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 100], ephemeral: bool = False
+    ) -> None:
+        """Search the recaps, facts and cast."""
+        store = self.store
+        await require_show(store)
+        if content_store.fts_query(query) is None:
+            await self._search_help(interaction, f"I need at least one word to search for, not {query!r}.")
+            return
+        hits = await content_store.search(store, query, limit=SEARCH_LIMIT)
+        if not hits:
+            await self._search_help(interaction, f"Nothing in the recaps, facts or cast matches {query!r}.", query)
+            return
+        watched = await watched_by(store, interaction)
+        await send_card(interaction, cards.search_card(query, hits, watched), ephemeral=ephemeral)
+
+    async def _search_help(self, interaction: discord.Interaction, problem: str, query: str = "") -> None:
+        """Not an error: say what went wrong and what to try, from the names the pack knows."""
+        entries = await content_store.cast_names(self.store)
+        close = names.rank(query, entries, limit=3) if query else []
+        if close:
+            hint = "Did you mean " + ", ".join(f"**{m.name}**" for m in close) + "?"
+        else:
+            samples = sorted({e.name for e in entries if e.kind == "character"})[:3]
+            such = f" such as {', '.join(samples)}" if samples else ""
+            hint = f"Try a character's name{such}, or a place or topic."
+        await interaction.response.send_message(f"{problem} {hint}", ephemeral=True, allowed_mentions=NONE)
+
+    # -- /spoilers ------------------------------------------------------------------------------
+
+    @app_commands.command(name="spoilers")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        season="The last season you have watched (0: none yet)",
+        off="Turn the spoiler guard off and see everything",
+        ephemeral=EPHEMERAL,
+    )
+    async def spoilers(
+        self,
+        interaction: discord.Interaction,
+        season: app_commands.Range[int, 0, MAX_SEASON] | None = None,
+        off: bool = False,
+        ephemeral: bool = False,
+    ) -> None:
+        """Set how far you have watched, so later seasons stay hidden."""
+        assert interaction.guild_id is not None  # guild_only
+        store = self.store
+        if off and season is not None:
+            raise UserError("Give a season or `off`, not both.")
+        if off or season is not None:
+            now = self.bot.clock.now()  # type: ignore[attr-defined]
+            await set_spoiler_season(store, interaction.guild_id, interaction.user.id, None if off else season, now=now)
+        current = await get_spoiler_season(store, interaction.guild_id, interaction.user.id)
+        text = _spoiler_status(current, changed=off or season is not None)
+        await interaction.response.send_message(text, ephemeral=ephemeral, allowed_mentions=NONE)
+
+
+def _spoiler_status(current: int | None, *, changed: bool) -> str:
+    prefix = "Saved. " if changed else ""
+    if current is None:
+        return prefix + (
+            "Spoiler guard is off: recaps, facts and search show every season. Set it with /spoilers season:<n>."
+        )
+    seen = "no season yet" if current == 0 else f"up to Season {current}"
+    return (
+        prefix + f"Spoiler guard: you have watched {seen}. Recaps, facts and search results from later seasons "
+        "are hidden behind spoiler tags, and trivia you start skips them. Turn it off with /spoilers off:True."
+    )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Recaps(bot))
