@@ -112,6 +112,11 @@ class VirtualClock:
     def pending_deadlines(self) -> list[datetime]:
         return sorted(d for d, _, f in self._waiters if not f.done())
 
+    def next_deadline(self) -> datetime | None:
+        """The earliest deadline anyone is waiting for (the playground's `wait` steps through these)."""
+        pending = [d for d, _, f in self._waiters if not f.done()]
+        return min(pending) if pending else None
+
 
 def _resolve(fut: asyncio.Future[None]) -> None:
     if not fut.done():
