@@ -88,6 +88,11 @@ async def run_client(
             discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = previous
             if not task.done():
                 task.cancel()
+            # discord.py leaves its guild-ready timer running after close(); in one process that
+            # runs bot after bot (tests, the playground) it would fire into the next one.
+            ready_task = getattr(getattr(client, "_connection", None), "_ready_task", None)
+            if ready_task is not None and not ready_task.done():
+                ready_task.cancel()
         if ended_early and not failed:
             error = None if task.cancelled() else task.exception()
             raise BotCrashed(f"the bot stopped before the test ended: {error!r}") from error

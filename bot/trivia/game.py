@@ -342,6 +342,21 @@ class Game:
         hint = hint_text(question.answer, 0) if key is not None else None
         return RoundStart(number, self.total_rounds, question, choices, now, deadline, hint_times, hint)
 
+    def mark_posted(self, now: datetime) -> datetime | None:
+        """Restart the open question's clock at `now`, when its message actually appeared, so the
+        time spent posting is not taken from the players. Only before the first answer; returns
+        the (possibly moved) deadline."""
+        r = self._round
+        if r is None:
+            return None
+        if r.answers or now <= r.posted_at:
+            return r.deadline
+        shift = now - r.posted_at
+        r.posted_at = now
+        r.deadline += shift
+        r.hint_times = tuple(t + shift for t in r.hint_times)
+        return r.deadline
+
     def answer_choice(self, user_id: int, round_number: int, choice: int, now: datetime) -> AnswerOutcome:
         if self.settings.mode != GameMode.BUTTONS:
             return AnswerOutcome(AnswerStatus.WRONG_MODE)

@@ -1,0 +1,426 @@
+"""`/trivia`: games in a channel, quick questions, boards, suggestions and reports.
+
+The cog only translates: game rules live in `bot.trivia`, persistence in `bot.store.trivia`, the
+per-game loop in `cogs._trivia_session`, embeds in `cogs._trivia_render` and buttons in
+`cogs._trivia_views` (dynamic items, so they survive restarts).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.errors import NotFoundError, PermissionDeniedError, UserError
+from bot.store import trivia_lookups
+from bot.store.members import get_spoiler_season
+from bot.store.trivia import GameRecord, Scope, TriviaStore
+from bot.trivia.game import AnswerStatus, Game, GameSettings
+from bot.trivia.models import GameMode
+from bot.trivia.scoring import points_for
+from bot.trivia.selection import QuestionFilter, select_questions
+from bot.trivia.suggestions import parse_suggestion
+from cogs import _trivia_render as render
+from cogs._trivia_session import NO_PINGS, GameSession
+from cogs._trivia_views import (
+    COG_NAME,
+    DYNAMIC_ITEMS,
+    PageButton,
+    QuickButton,
+    ReportButton,
+    ReviewButton,
+    SuggestModal,
+    persistent_view,
+)
+from cogs._views import BotView
+
+if TYPE_CHECKING:
+    from bot.app import LittleThingsBot
+
+log = logging.getLogger(__name__)
+
+START_COOLDOWN = timedelta(seconds=10)
+REVIEW_REPORTS = 5
+QUICK_WINDOW_MIN = 5
+
+SeasonChoice = Literal["1", "2", "3", "4", "all"]
+DifficultyChoice = Literal["easy", "medium", "hard", "any"]
+ModeChoice = Literal["buttons", "typed"]
+
+
+@app_commands.guild_only()
+class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_description="Little Things trivia"):
+    def __init__(self, bot: LittleThingsBot) -> None:
+        self.bot = bot
+        self.store = TriviaStore(bot.store)
+        self.sessions: dict[int, GameSession] = {}  # by channel id
+        self._by_game: dict[int, GameSession] = {}
+        self._last_start: dict[int, datetime] = {}
+        self._background: set[asyncio.Task[None]] = set()
+        self.rng = random.Random()
+        super().__init__()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
+        closed = await self.store.close_unfinished_games(self.bot.clock.now())
+        for game in closed:
+            rounds = await self.store.game_rounds(game.game_id)
+            open_message = next((r.message_id for r in reversed(rounds) if r.closed_at is None and r.message_id), None)
+            self._spawn(self._tell_interrupted(game.channel_id, open_message))
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        for session in list(self.sessions.values()):
+            if session.task is not None:
+                session.task.cancel()  # left running in the database: closed at the next start-up
+        for task in list(self._background):
+            task.cancel()
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.create_task(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _tell_interrupted(self, channel_id: int, open_message: int | None) -> None:
+        """REST works before the gateway is ready, so this need not wait for it."""
+        channel = self.bot.get_partial_messageable(channel_id)
+        try:
+            if open_message is not None:
+                await _disable_buttons(await channel.fetch_message(open_message))
+            await channel.send(
+                "The trivia game in this channel was interrupted by a restart and has ended. "
+                "Points from the questions already revealed are kept. Start a new one with `/trivia start`.",
+                allowed_mentions=NO_PINGS,
+            )
+        except discord.HTTPException as exc:
+            log.warning("could not tell channel %s that its trivia game ended: %s", channel_id, exc)
+
+    def _session_ended(self, session: GameSession) -> None:
+        if self.sessions.get(session.game.channel_id) is session:
+            del self.sessions[session.game.channel_id]
+        self._by_game.pop(session.game.game_id, None)
+
+    # -- /trivia start ---------------------------------------------------------------------------
+
+    @app_commands.command(name="start")
+    @app_commands.describe(
+        rounds="How many questions (1-50)",
+        season="Only questions about this season (default: all you have watched)",
+        difficulty="Only questions of this difficulty",
+        mode="Buttons (pick one of four) or typed (first right answer in chat wins)",
+    )
+    async def start(
+        self,
+        interaction: discord.Interaction,
+        rounds: app_commands.Range[int, 1, 50] = 10,
+        season: SeasonChoice = "all",
+        difficulty: DifficultyChoice = "any",
+        mode: ModeChoice = "buttons",
+    ) -> None:
+        """Start a trivia game in this channel."""
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        channel_id, guild_id = interaction.channel_id, interaction.guild_id
+        game_mode = GameMode(mode)
+        if game_mode is GameMode.TYPED and not self.bot.config.typed_trivia:
+            raise UserError(
+                "Typed trivia is turned off on this bot: it needs Discord's message content intent "
+                "(the bot owner sets TRIVIA_TYPED_MODE=true). Use `mode: buttons` instead."
+            )
+        running = await self.store.running_game(channel_id)
+        if running is not None:
+            raise UserError(self._running_text(running))
+        now = self.bot.clock.now()
+        last = self._last_start.get(channel_id)
+        if last is not None and now - last < START_COOLDOWN:
+            wait = (START_COOLDOWN - (now - last)).total_seconds()
+            raise UserError(f"A game was just started here. Try again in {wait:.0f} s.")
+
+        explicit = None if season == "all" else int(season)
+        max_season = None
+        if explicit is None:
+            max_season = await get_spoiler_season(self.bot.store, guild_id, interaction.user.id)
+        seconds = await trivia_lookups.answer_seconds(self.bot.store, guild_id)
+        question_filter = QuestionFilter(
+            seasons=frozenset({explicit}) if explicit else None,
+            max_season=max_season,
+            difficulty=None if difficulty == "any" else difficulty,
+            need_choices=game_mode is GameMode.BUTTONS,
+        )
+        candidates = await self.store.question_candidates(guild_id)
+        ids = select_questions(candidates, rounds, question_filter, self.rng)
+        questions = await self.store.get_questions(ids)
+        if not questions:
+            note = f" (your spoiler setting stops at season {max_season})" if max_season is not None else ""
+            raise NotFoundError(f"No questions match those choices{note}. Try another season or difficulty.")
+        settings = GameSettings(rounds=len(questions), mode=game_mode, answer_seconds=seconds,
+                                seasons=(explicit,) if explicit else None, max_season=max_season,
+                                difficulty=None if difficulty == "any" else difficulty)
+        game_id = await self.store.create_game(guild_id=guild_id, channel_id=channel_id,
+                                               starter_id=interaction.user.id, settings=settings,
+                                               question_ids=[q.id for q in questions], now=now)
+        self._last_start[channel_id] = now
+        game = Game(game_id=game_id, guild_id=guild_id, channel_id=channel_id, starter_id=interaction.user.id,
+                    settings=settings, questions=questions, rng=self.rng)
+        assert interaction.channel is not None
+        session = GameSession(game=game, channel=interaction.channel,  # type: ignore[arg-type]
+                              store=self.store, clock=self.bot.clock, on_end=self._session_ended)
+        self.sessions[channel_id] = session
+        self._by_game[game_id] = session
+
+        fewer = f" (only {len(questions)} matched)" if len(questions) < rounds else ""
+        how = ("Click one of the four buttons; one answer each." if game_mode is GameMode.BUTTONS
+               else "Type your answer in this channel; the first right answer wins, two hints help.")
+        where = f"season {explicit}" if explicit else (
+            f"seasons 1-{max_season} (your spoiler setting)" if max_season is not None else "all seasons")
+        await interaction.response.send_message(
+            f"🎬 **Trivia** (game #{game_id}) started by {interaction.user.mention}: {len(questions)} questions"
+            f"{fewer}, {where}, {difficulty} difficulty, {settings.window.seconds} s each. {how}",
+            allowed_mentions=NO_PINGS,
+        )
+        session.launch()
+
+    def _running_text(self, running: GameRecord) -> str:
+        return (
+            f"A trivia game is already running in this channel: game #{running.id}, started by "
+            f"<@{running.starter_id}>, on question {max(running.current_round, 1)} of {len(running.question_ids)}. "
+            "Use `/trivia stop` to end it first."
+        )
+
+    # -- /trivia stop ----------------------------------------------------------------------------
+
+    @app_commands.command(name="stop")
+    async def stop(self, interaction: discord.Interaction) -> None:
+        """Stop this channel's trivia game (its starter or a moderator) and show the standings."""
+        assert interaction.channel_id is not None
+        session = self.sessions.get(interaction.channel_id)
+        if session is None:
+            raise NotFoundError("There is no trivia game running in this channel.")
+        if not session.game.can_stop(interaction.user.id, can_manage_messages=interaction.permissions.manage_messages):
+            raise PermissionDeniedError(
+                f"Only the player who started this game (<@{session.game.starter_id}>) or a moderator with "
+                "Manage Messages can stop it."
+            )
+        await interaction.response.defer(thinking=True)
+        over = await session.stop(interaction.user.id)
+        await interaction.followup.send(embed=render.final_embed(over, stopped_by=interaction.user.id),
+                                        allowed_mentions=NO_PINGS)
+
+    # -- answering -------------------------------------------------------------------------------
+
+    async def on_answer(self, interaction: discord.Interaction, game_id: int, round_no: int, index: int) -> None:
+        session = self._by_game.get(game_id)
+        if session is None:
+            await _ephemeral(interaction, "This question is closed.")
+            return
+        outcome = session.game.answer_choice(interaction.user.id, round_no, index, self.bot.clock.now())
+        if outcome.status is AnswerStatus.ACCEPTED:
+            label = session.start.choices[index] if session.start else "?"
+            await _ephemeral(interaction, f"Locked in: **{label}**. The answer is shown when time is up.")
+            if outcome.reveal_now:
+                session.wake()
+        elif outcome.status is AnswerStatus.ALREADY_ANSWERED:
+            await _ephemeral(interaction, "You already answered this question.")
+        else:
+            await _ephemeral(interaction, "This question is closed.")
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Typed mode: guesses are plain messages in the game's channel."""
+        if message.author.bot or message.guild is None:
+            return
+        session = self.sessions.get(message.channel.id)
+        if session is None or session.mode is not GameMode.TYPED or not message.content:
+            return
+        outcome = session.game.answer_text(message.author.id, message.content, self.bot.clock.now())
+        if outcome.reveal_now:
+            session.wake()
+
+    # -- /trivia question ------------------------------------------------------------------------
+
+    @app_commands.command(name="question")
+    async def question(self, interaction: discord.Interaction) -> None:
+        """Answer one quick trivia question on your own (scored apart from games)."""
+        assert interaction.guild_id is not None
+        guild_id, user_id = interaction.guild_id, interaction.user.id
+        max_season = await get_spoiler_season(self.bot.store, guild_id, user_id)
+        candidates = await self.store.quick_candidates(guild_id, user_id)
+        ids = select_questions(candidates, 1, QuestionFilter(max_season=max_season, need_choices=True), self.rng)
+        question = await self.store.get_question(ids[0]) if ids else None
+        if question is None:
+            raise NotFoundError("There is no question for you right now (check your spoiler setting).")
+        now = self.bot.clock.now()
+        quick_id = await self.store.start_quick_question(guild_id=guild_id, user_id=user_id,
+                                                         question_id=question.id, asked_at=now)
+        choices = _quick_choices(quick_id, question.answer, question.wrong)
+        seconds = await trivia_lookups.answer_seconds(self.bot.store, guild_id)
+        view = persistent_view(*(QuickButton(quick_id, i, label) for i, label in enumerate(choices)))
+        await interaction.response.send_message(
+            embed=render.quick_embed(question, choices, now + timedelta(seconds=seconds)), view=view,
+            ephemeral=True, allowed_mentions=NO_PINGS,
+        )
+
+    async def on_quick_answer(self, interaction: discord.Interaction, quick_id: int, index: int) -> None:
+        record = await trivia_lookups.quick_question(self.bot.store, quick_id)
+        if record is None or record.user_id != interaction.user.id:
+            raise NotFoundError("That quick question isn't yours.")
+        question = await self.store.get_question(record.question_id)
+        if question is None:
+            raise NotFoundError("That question no longer exists.")
+        choices = _quick_choices(quick_id, question.answer, question.wrong)
+        correct_index = choices.index(question.answer)
+        correct = index == correct_index
+        now = self.bot.clock.now()
+        seconds = max(await trivia_lookups.answer_seconds(self.bot.store, record.guild_id), QUICK_WINDOW_MIN)
+        points = points_for(elapsed=now - record.asked_at, window=timedelta(seconds=seconds), streak=1)
+        if not await self.store.answer_quick_question(quick_id, user_id=record.user_id, correct=correct,
+                                                      points=points, answered_at=now):
+            await _ephemeral(interaction, "You already answered this question.")
+            return
+        buttons: list[Any] = [
+            QuickButton(quick_id, i, label, disabled=True,
+                        style=discord.ButtonStyle.success if i == correct_index else (
+                            discord.ButtonStyle.danger if i == index else discord.ButtonStyle.secondary))
+            for i, label in enumerate(choices)
+        ]
+        verdict = (f"✅ Right! **{question.answer}** · +{points} points" if correct
+                   else f"❌ Not quite: the answer is **{question.answer}**.")
+        await interaction.response.edit_message(content=verdict, view=persistent_view(*buttons,
+                                                                                      ReportButton(question.id)))
+
+    # -- reports ---------------------------------------------------------------------------------
+
+    async def on_report(self, interaction: discord.Interaction, question_id: str) -> None:
+        assert interaction.guild_id is not None
+        filed = await self.store.report_question(question_id=question_id, user_id=interaction.user.id,
+                                                 guild_id=interaction.guild_id, reason="",
+                                                 now=self.bot.clock.now())
+        text = ("Thanks: moderators will check this question (`/trivia review`)." if filed
+                else "You already reported this question; thanks.")
+        await _ephemeral(interaction, text)
+
+    # -- /trivia leaderboard, /trivia stats ------------------------------------------------------
+
+    @app_commands.command(name="leaderboard")
+    @app_commands.describe(scope="All-time or this month's scores", page="Which page (10 players a page)")
+    async def leaderboard(
+        self,
+        interaction: discord.Interaction,
+        scope: Literal["all-time", "month"] = "all-time",
+        page: app_commands.Range[int, 1, 1000] = 1,
+    ) -> None:
+        """Show the server's trivia leaderboard."""
+        embed, view = await self._leaderboard_page(interaction, "all" if scope == "all-time" else "month", page)
+        await interaction.response.send_message(embed=embed, view=view, allowed_mentions=NO_PINGS)
+
+    async def on_leaderboard_page(self, interaction: discord.Interaction, scope: str, page: int) -> None:
+        embed, view = await self._leaderboard_page(interaction, scope, page)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+    async def _leaderboard_page(
+        self, interaction: discord.Interaction, scope: str, page: int
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        assert interaction.guild_id is not None
+        board = await self.store.leaderboard(interaction.guild_id, scope=Scope(scope), now=self.bot.clock.now(),
+                                             page=page)
+        view = persistent_view(
+            PageButton(scope, max(board.page - 1, 1), "prev", disabled=board.page <= 1),
+            PageButton(scope, min(board.page + 1, board.pages), "next", disabled=board.page >= board.pages),
+        )
+        return render.leaderboard_embed(board), view
+
+    @app_commands.command(name="stats")
+    @app_commands.describe(member="Whose stats (default: yours)")
+    async def stats(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+        """Show trivia stats for you or another member."""
+        assert interaction.guild_id is not None
+        who = member or interaction.user
+        stats = await self.store.player_stats(interaction.guild_id, who.id)
+        quick = await self.store.quick_stats(interaction.guild_id, who.id)
+        await interaction.response.send_message(embed=render.stats_embed(who.display_name, stats, quick),
+                                                allowed_mentions=NO_PINGS)
+
+    # -- /trivia suggest, /trivia review ---------------------------------------------------------
+
+    @app_commands.command(name="suggest")
+    async def suggest(self, interaction: discord.Interaction) -> None:
+        """Suggest a trivia question for moderators to review."""
+        await interaction.response.send_modal(SuggestModal())
+
+    async def on_suggestion(self, interaction: discord.Interaction, values: dict[str, str]) -> None:
+        assert interaction.guild_id is not None
+        draft = parse_suggestion(question=values["question"], answer=values["answer"], variants=values["variants"],
+                                 wrong=values["wrong"], season=values["season"])
+        suggestion_id = await self.store.add_suggestion(guild_id=interaction.guild_id, author_id=interaction.user.id,
+                                                        draft=draft, now=self.bot.clock.now())
+        await _ephemeral(interaction, f"Thanks! Suggestion #{suggestion_id} is waiting for a moderator's review.")
+
+    @app_commands.command(name="review")
+    async def review(self, interaction: discord.Interaction) -> None:
+        """Moderators: approve or reject suggested questions and see reported ones."""
+        _require_moderator(interaction)
+        embed, view = await self._review_page(interaction)
+        extra: dict[str, Any] = {"view": view} if view is not None else {}
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS, **extra)
+
+    async def on_review(self, interaction: discord.Interaction, action: str, suggestion_id: int) -> None:
+        _require_moderator(interaction)
+        assert interaction.guild_id is not None
+        now = self.bot.clock.now()
+        if action == "approve":
+            question = await self.store.approve_suggestion(suggestion_id, guild_id=interaction.guild_id,
+                                                           reviewer_id=interaction.user.id, now=now)
+            done = f"Approved #{suggestion_id}: it is now question `{question.id}`."
+        else:
+            await self.store.reject_suggestion(suggestion_id, guild_id=interaction.guild_id,
+                                               reviewer_id=interaction.user.id, now=now)
+            done = f"Rejected #{suggestion_id}."
+        embed, view = await self._review_page(interaction)
+        await interaction.response.edit_message(content=done, embed=embed, view=view)
+
+    async def _review_page(self, interaction: discord.Interaction) -> tuple[discord.Embed, discord.ui.View | None]:
+        assert interaction.guild_id is not None
+        reports = await self.store.open_reports(interaction.guild_id, limit=REVIEW_REPORTS)
+        pending = await self.store.pending_suggestions(interaction.guild_id, limit=1)
+        if not pending:
+            return render.reports_embed(reports), None
+        count = await self.store.count_pending_suggestions(interaction.guild_id)
+        suggestion = pending[0]
+        view = persistent_view(ReviewButton("approve", suggestion.id), ReviewButton("reject", suggestion.id))
+        return render.suggestion_embed(suggestion, count, reports), view
+
+
+def _require_moderator(interaction: discord.Interaction) -> None:
+    if not interaction.permissions.manage_messages:
+        raise PermissionDeniedError("Reviewing trivia needs the Manage Messages permission.")
+
+
+def _quick_choices(quick_id: int, answer: str, wrong: tuple[str, ...]) -> list[str]:
+    """The same order every time for one quick question, so the click can be checked later."""
+    labels = [answer, *wrong[:3]]
+    random.Random(quick_id).shuffle(labels)
+    return labels
+
+
+async def _disable_buttons(message: discord.Message) -> None:
+    """Grey out an interrupted question's answer buttons (a click would only be told it is closed)."""
+    view = BotView.from_message(message, timeout=None)
+    for item in view.children:
+        if isinstance(item, discord.ui.Button):
+            item.disabled = True
+    await message.edit(view=view)
+
+
+async def _ephemeral(interaction: discord.Interaction, text: str) -> None:
+    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
+
+
+async def setup(bot: LittleThingsBot) -> None:
+    await bot.add_cog(Trivia(bot))
