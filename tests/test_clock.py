@@ -52,7 +52,7 @@ async def test_past_deadlines_return_at_once_and_time_never_goes_back() -> None:
     with pytest.raises(ValueError):
         await clock.advance(-1)
     with pytest.raises(ValueError):
-        VirtualClock(datetime(2026, 1, 1))  # noqa: DTZ001
+        VirtualClock(datetime(2026, 1, 1))
 
 
 async def test_a_following_clock_runs_with_real_time_plus_what_was_skipped() -> None:
