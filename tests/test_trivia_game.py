@@ -452,3 +452,11 @@ def test_typed_numeric_answer_may_name_the_unit_from_the_question() -> None:
     game.start_round(T0)
     assert game.answer_text(BOB, "6 episodes", s(1)).status is AnswerStatus.WRONG
     assert game.answer_text(ALICE, "five episodes", s(2)).status is AnswerStatus.WON
+
+
+@pytest.mark.parametrize("answer", ["8", "29", "Kaju", "2019"])
+@pytest.mark.parametrize("level", [0, 1, 2])
+def test_a_hint_never_shows_half_of_a_short_answer(answer: str, level: int) -> None:
+    hint = hint_text(answer, level)
+    shown = sum(ch.isalnum() for ch in hint)
+    assert shown * 2 < len(answer) or shown == 0, hint
