@@ -63,6 +63,13 @@ async def measure(fake: LocalDiscord, command: str, count: int, rate: float, use
             await asyncio.sleep(delay)
         actor = fake.actor(users[n % len(users)])
         records.append(await actor.start_slash(command))
+    return await callback_latencies(fake, records, what=f"/{command}")
+
+
+async def callback_latencies(
+    fake: LocalDiscord, records: Sequence[InteractionRecord], *, what: str, timeout: float = 60
+) -> list[float]:
+    """Milliseconds from each dispatch to the bot's callback POST for it, once all have arrived."""
     ids = {str(r.id): r for r in records}
 
     def arrivals() -> dict[str, float]:
@@ -72,7 +79,7 @@ async def measure(fake: LocalDiscord, command: str, count: int, rate: float, use
             if c.params.get("interaction_id") in ids
         }
 
-    await fake.wait_until(lambda: len(arrivals()) == count, timeout=30, what=f"{count} answers to /{command}")
+    await fake.wait_until(lambda: len(arrivals()) == len(ids), timeout=timeout, what=f"{len(ids)} answers to {what}")
     arrived = arrivals()
     return [(arrived[i] - r.dispatched_at) * 1000 for i, r in ids.items()]
 

@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.latency import CALLBACK, percentile
+from bench.latency import callback_latencies, percentile
 from bot.config import DEFAULT_CONTENT_DIR, Config
 from bot.localdiscord import InteractionRecord, LocalDiscord, PingBot, bot_config, run_bot, run_client
 from bot.localdiscord.interactions import AUTOCOMPLETE
@@ -65,18 +65,7 @@ async def measure(
             ))
         else:
             records.append(await actor.start_slash(command, options=options))
-    ids = {str(r.id): r for r in records}
-
-    def arrivals() -> dict[str, float]:
-        return {
-            c.params["interaction_id"]: c.started
-            for c in fake.calls_to("POST", CALLBACK)
-            if c.params.get("interaction_id") in ids
-        }
-
-    await fake.wait_until(lambda: len(arrivals()) == count, timeout=60, what=f"{count} answers to /{command}")
-    arrived = arrivals()
-    return [(arrived[i] - r.dispatched_at) * 1000 for i, r in ids.items()]
+    return await callback_latencies(fake, records, what=f"/{command}")
 
 
 def label(command: str, options: Mapping[str, Any]) -> str:
