@@ -18,8 +18,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
-from bot.store import trivia_lookups
 from bot.store.members import get_spoiler_season
+from bot.store.settings import trivia_answer_seconds
 from bot.store.trivia import GameRecord, Scope, TriviaStore
 from bot.trivia.game import AnswerStatus, Game, GameSettings
 from bot.trivia.models import GameMode
@@ -147,7 +147,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         max_season = None
         if explicit is None:
             max_season = await get_spoiler_season(self.bot.store, guild_id, interaction.user.id)
-        seconds = await trivia_lookups.answer_seconds(self.bot.store, guild_id)
+        seconds = await trivia_answer_seconds(self.bot.store, guild_id)
         question_filter = QuestionFilter(
             seasons=frozenset({explicit}) if explicit else None,
             max_season=max_season,
@@ -260,7 +260,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         quick_id = await self.store.start_quick_question(guild_id=guild_id, user_id=user_id,
                                                          question_id=question.id, asked_at=now)
         choices = _quick_choices(quick_id, question.answer, question.wrong)
-        seconds = await trivia_lookups.answer_seconds(self.bot.store, guild_id)
+        seconds = await trivia_answer_seconds(self.bot.store, guild_id)
         view = persistent_view(*(QuickButton(quick_id, i, label) for i, label in enumerate(choices)))
         await interaction.response.send_message(
             embed=render.quick_embed(question, choices, now + timedelta(seconds=seconds)), view=view,
@@ -268,7 +268,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         )
 
     async def on_quick_answer(self, interaction: discord.Interaction, quick_id: int, index: int) -> None:
-        record = await trivia_lookups.quick_question(self.bot.store, quick_id)
+        record = await self.store.get_quick_question(quick_id)
         if record is None or record.user_id != interaction.user.id:
             raise NotFoundError("That quick question isn't yours.")
         question = await self.store.get_question(record.question_id)
@@ -278,7 +278,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         correct_index = choices.index(question.answer)
         correct = index == correct_index
         now = self.bot.clock.now()
-        seconds = max(await trivia_lookups.answer_seconds(self.bot.store, record.guild_id), QUICK_WINDOW_MIN)
+        seconds = max(await trivia_answer_seconds(self.bot.store, record.guild_id), QUICK_WINDOW_MIN)
         points = points_for(elapsed=now - record.asked_at, window=timedelta(seconds=seconds), streak=1)
         if not await self.store.answer_quick_question(quick_id, user_id=record.user_id, correct=correct,
                                                       points=points, answered_at=now):

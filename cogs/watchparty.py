@@ -32,7 +32,6 @@ from bot.scheduling.ics import IcsParty, party_ics
 from bot.store import content as content_store
 from bot.store import events as event_store
 from bot.store.events import NewParty, Party, RsvpStatus
-from bot.store.party_edits import rename_party
 from bot.timers import Firing, PermanentTimerError, nonce_for
 from cogs._errors import report_error
 from cogs._views import BotView
@@ -309,7 +308,7 @@ class WatchParty(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         updated: Party | None = found
         if clean is not None:
-            updated = await rename_party(self.bot.store, found.id, clean, now=now)
+            updated = await event_store.rename_party(self.bot.store, found.id, clean, now=now)
         if parsed is not None:
             updated = await event_store.move_party(
                 self.bot.store, found.id, starts_at=parsed.at, timezone=parsed.zone.key, now=now

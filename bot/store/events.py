@@ -179,6 +179,13 @@ async def get_party(store: Store, party_id: int) -> Party | None:
     return None if row is None else _party(row)
 
 
+async def rename_party(store: Store, party_id: int, title: str, *, now: datetime) -> Party | None:
+    await store.execute(
+        "UPDATE watch_parties SET title = ?, updated_at = ? WHERE id = ?", (title, to_ts(now), party_id)
+    )
+    return await get_party(store, party_id)
+
+
 async def list_parties(
     store: Store, guild_id: int, *, states: Sequence[PartyState] = ("scheduled",), limit: int = 25
 ) -> list[Party]:

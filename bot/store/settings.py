@@ -72,3 +72,12 @@ async def set_announcements(
         "reminder_role_id = excluded.reminder_role_id, updated_at = excluded.updated_at",
         (guild_id, channel_id, role_id, to_ts(now)),
     )
+
+
+DEFAULT_ANSWER_SECONDS = 20
+
+
+async def trivia_answer_seconds(store: Store, guild_id: int) -> int:
+    """The guild's button-mode answer time (`guild_settings.trivia_answer_seconds`, default 20)."""
+    value = await store.fetch_value("SELECT trivia_answer_seconds FROM guild_settings WHERE guild_id = ?", (guild_id,))
+    return int(value) if value is not None else DEFAULT_ANSWER_SECONDS

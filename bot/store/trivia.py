@@ -182,6 +182,16 @@ class ReportSummary:
     first_reported_at: datetime
 
 
+@dataclass(frozen=True)
+class QuickQuestionRecord:
+    id: int
+    guild_id: int
+    user_id: int
+    question_id: str
+    asked_at: datetime
+    answered: bool
+
+
 class TriviaStore:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -485,6 +495,22 @@ class TriviaStore:
             )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
+
+    async def get_quick_question(self, quick_id: int) -> QuickQuestionRecord | None:
+        row = await self._store.fetch_one(
+            "SELECT id, guild_id, user_id, question_id, asked_at, correct FROM trivia_quick_questions WHERE id = ?",
+            (quick_id,),
+        )
+        if row is None:
+            return None
+        return QuickQuestionRecord(
+            id=row["id"],
+            guild_id=row["guild_id"],
+            user_id=row["user_id"],
+            question_id=row["question_id"],
+            asked_at=_dt(row["asked_at"]),
+            answered=row["correct"] is not None,
+        )
 
     async def answer_quick_question(
         self, quick_id: int, *, user_id: int, correct: bool, points: int, answered_at: datetime

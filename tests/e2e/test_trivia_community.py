@@ -9,7 +9,6 @@ import pytest
 from bot.app import LittleThingsBot
 from bot.clock import VirtualClock
 from bot.localdiscord import InteractionError, LocalDiscord, Message
-from bot.store import trivia_lookups
 from bot.store.trivia import TriviaStore
 from bot.trivia.game import GameSettings, ScoredAnswer
 from tests.e2e.test_trivia_games import ANSWER_WINDOW, PAUSE, closed, stale_click, wait_question
@@ -58,7 +57,7 @@ async def test_stats_and_a_quick_question(fake: LocalDiscord, bot: LittleThingsB
     quick = await fake.slash("trivia question", user="alice")
     assert quick.ephemeral and len(quick.buttons) == 4
     quick_id = int(quick.buttons[0]["custom_id"].split(":")[2])
-    record = await trivia_lookups.quick_question(bot.store, quick_id)
+    record = await TriviaStore(bot.store).get_quick_question(quick_id)
     assert record is not None
     question = await TriviaStore(bot.store).get_question(record.question_id)
     assert question is not None
