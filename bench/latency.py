@@ -84,6 +84,21 @@ async def callback_latencies(
     return [(arrived[i] - r.dispatched_at) * 1000 for i, r in ids.items()]
 
 
+def print_latency_table(rows: Sequence[tuple[str, str, Sequence[float]]], count: int, rate: float) -> None:
+    """One line per command: median, p99 and max, the ratio to the first row (the bare bot) and the
+    milliseconds added to it."""
+    floor = statistics.median(rows[0][2])
+    width = max(24, *(len(name) for _, name, _ in rows))
+    print(f"Interaction latency, dispatch -> callback POST ({count} per command at {rate:g}/s, one process)")
+    print(f"{'bot':<16} {'command':<{width}} {'median ms':>10} {'p99 ms':>8} {'max ms':>8} {'x bare':>7} {'+ms':>6}")
+    for bot_name, name, samples in rows:
+        median = statistics.median(samples)
+        print(
+            f"{bot_name:<16} {name:<{width}} {median:>10.2f} {percentile(samples, 0.99):>8.2f} "
+            f"{max(samples):>8.2f} {median / floor:>7.2f} {median - floor:>6.2f}"
+        )
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
@@ -139,15 +154,7 @@ async def run(count: int, rate: float, chosen: Sequence[str]) -> int:
                 ours_cost = validation_cost(fake)
                 violations = list(fake.violations)
 
-    floor = statistics.median(rows[0][2])
-    print(f"Interaction latency, dispatch -> callback POST ({count} per command at {rate:g}/s, one process)")
-    print(f"{'bot':<18} {'command':<24} {'median ms':>10} {'p99 ms':>8} {'max ms':>8} {'x bare':>7}")
-    for bot_name, command, samples in rows:
-        median = statistics.median(samples)
-        print(
-            f"{bot_name:<18} /{command:<23} {median:>10.2f} {percentile(samples, 0.99):>8.2f} "
-            f"{max(samples):>8.2f} {median / floor:>7.2f}"
-        )
+    print_latency_table([(bot_name, f"/{command}", samples) for bot_name, command, samples in rows], count, rate)
     for label, (bodies, cold_us, warm_us) in (("bare bot", bare_cost), ("our bot", ours_cost)):
         print(
             f"Spec validation, {label}: {bodies} bodies, median {cold_us:.0f} µs cold, {warm_us:.0f} µs warm per body"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import statistics
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -22,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.latency import callback_latencies, percentile
+from bench.latency import callback_latencies, print_latency_table
 from bot.config import DEFAULT_CONTENT_DIR, Config
 from bot.localdiscord import InteractionRecord, LocalDiscord, PingBot, bot_config, run_bot, run_client
 from bot.localdiscord.interactions import AUTOCOMPLETE
@@ -99,15 +98,7 @@ async def run(count: int, rate: float) -> int:
                     )))
                 violations = list(fake.violations)
 
-    floor = statistics.median(rows[0][2])
-    print(f"Interaction latency, dispatch -> callback POST ({count} per command at {rate:g}/s, one process)")
-    print(f"{'bot':<16} {'command':<44} {'median ms':>10} {'p99 ms':>8} {'max ms':>8} {'x bare':>7} {'+ms':>6}")
-    for bot_name, name, samples in rows:
-        median = statistics.median(samples)
-        print(
-            f"{bot_name:<16} {name:<44} {median:>10.2f} {percentile(samples, 0.99):>8.2f} "
-            f"{max(samples):>8.2f} {median / floor:>7.2f} {median - floor:>6.2f}"
-        )
+    print_latency_table(rows, count, rate)
     if violations:
         print(f"{len(violations)} bodies Discord would refuse, e.g. {violations[0]}")
     return 0
