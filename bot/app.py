@@ -20,6 +20,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.content_sync import refresh_content
 from bot.discord_endpoints import point_discord_py_at
+from bot.replays import ReplayGuard, guard_parsers
 from bot.store import Store
 from bot.timers import TimerEngine
 
@@ -58,6 +59,9 @@ class LittleThingsBot(commands.Bot):
         self._store: Store | None = None
         self._timers: TimerEngine | None = None
         self.failed_extensions: dict[str, BaseException] = {}
+        self.replays = ReplayGuard()
+        """Drops an INTERACTION_CREATE or MESSAGE_CREATE delivered twice, before any handler (see bot.replays)."""
+        guard_parsers(self._connection.parsers, self.replays)
 
     @property
     def store(self) -> Store:

@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import horizons
 from bot.errors import PermissionDeniedError, UserError
 from bot.scheduling import DEFAULT_OFFSETS, RELEASE_KIND, format_duration, parse_when, release_timer_specs
 from bot.store import content as content_store
@@ -144,7 +145,7 @@ class Releases(commands.Cog):
         assert interaction.guild_id is not None
         now = self.bot.clock.now()
         zone = await zone_for(self.bot, interaction.guild_id, interaction.user.id, timezone)
-        parsed = parse_when(when, now=now, zone=zone)
+        parsed = parse_when(when, now=now, zone=zone, max_ahead=horizons.RELEASE, what="releases")
         clean = safe_title(title)
         if not clean:
             raise UserError("Give the release a title.")

@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import horizons
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
 from bot.scheduling import (
     PARTY_KIND,
@@ -476,7 +477,9 @@ class WatchParty(commands.Cog):
             return
         zone = ZoneInfo(party.timezone)
         upcoming = next_occurrence(party.anchor_at, zone, "weekly", after=max(party.starts_at, now))
-        assert upcoming is not None
+        if upcoming is None or not horizons.within(upcoming, now, horizons.PARTY):
+            await event_store.set_party_state(self.bot.store, party.id, "finished", now=now)
+            return
         moved = await event_store.advance_party(
             self.bot.store,
             party.id,
