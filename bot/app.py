@@ -20,6 +20,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.content_sync import refresh_content
 from bot.discord_endpoints import point_discord_py_at
+from bot.refusals import RefusalBook
 from bot.replays import ReplayGuard, guard_parsers
 from bot.store import Store
 from bot.timers import TimerEngine
@@ -62,6 +63,8 @@ class LittleThingsBot(commands.Bot):
         self.replays = ReplayGuard()
         """Drops an INTERACTION_CREATE or MESSAGE_CREATE delivered twice, before any handler (see bot.replays)."""
         guard_parsers(self._connection.parsers, self.replays)
+        self.refusals = RefusalBook()
+        """Posts Discord refused (403/404) on someone's behalf, per server, for /about (see cogs._refused)."""
 
     @property
     def store(self) -> Store:

@@ -25,6 +25,7 @@ from bot.store import settings as settings_store
 from bot.store.events import NewRelease, Release
 from bot.timers import Firing, nonce_for
 from cogs._errors import report_error
+from cogs._refused import dm_teller, report_refused
 from cogs._views import BotView
 from cogs._watchparty_discord import NO_PINGS, app, timer_error, zone_autocomplete, zone_for
 from cogs._watchparty_text import clip_lines, mention_chunks, pack_release_at, safe_title, stamp, when_line
@@ -245,7 +246,12 @@ class Releases(commands.Cog):
         try:
             await channel.send(text, allowed_mentions=mentions, nonce=nonce)
         except (discord.Forbidden, discord.NotFound) as exc:
-            log.warning("release %s: can't post in announcement channel %s: %s", release.id, channel_id, exc)
+            # The release stays (DMs still go out); its creator and the log hear about the channel once.
+            await report_refused(
+                self.bot, exc, what="release announcement", guild_id=release.guild_id, channel_id=channel_id,
+                tell=dm_teller(self.bot, release.created_by), tell_again=False,
+                intro=f"Release #{release.id} **{release.title}**: I couldn't announce it. ",
+            )
         except discord.HTTPException as exc:
             raise timer_error(exc) from exc
 

@@ -33,8 +33,9 @@ from bot.scheduling.ics import IcsParty, party_ics
 from bot.store import content as content_store
 from bot.store import events as event_store
 from bot.store.events import NewParty, Party, RsvpStatus
-from bot.timers import Firing, PermanentTimerError, nonce_for
+from bot.timers import Firing, ReportedTimerError, nonce_for
 from cogs._errors import report_error
+from cogs._refused import dm_teller, report_refused
 from cogs._views import BotView
 from cogs._watchparty_discord import (
     NO_PINGS,
@@ -156,7 +157,7 @@ class WatchParty(commands.Cog):
         embed.set_footer(text=f"Watch party #{party.id} · {party.timezone}{repeat}")
         return embed
 
-    async def refresh_announcement(self, party: Party) -> None:
+    async def refresh_announcement(self, party: Party, *, quiet: bool = False) -> None:
         if party.message_id is None:
             return
         message = self.bot.get_partial_messageable(party.channel_id, guild_id=party.guild_id).get_partial_message(
@@ -166,7 +167,8 @@ class WatchParty(commands.Cog):
         try:
             await message.edit(embed=await self.render(party), view=view, allowed_mentions=NO_PINGS)
         except discord.HTTPException as exc:
-            log.warning("could not update the announcement of party %s: %s", party.id, exc)
+            log.log(logging.INFO if quiet else logging.WARNING,
+                    "could not update the announcement of party %s: %s", party.id, exc)
 
     # -- commands --------------------------------------------------------------------------------
 
@@ -233,9 +235,12 @@ class WatchParty(commands.Cog):
             message = await text.send(
                 embed=await self.render(party), view=rsvp_view(party.id), allowed_mentions=NO_PINGS
             )
-        except discord.Forbidden as exc:
+        except (discord.Forbidden, discord.NotFound) as exc:
             await self._drop(party, now)
-            raise UserError(f"I can't post in {text.mention}, so I didn't create the party.") from exc
+            why = await report_refused(
+                self.bot, exc, what="watch-party announcement", guild_id=guild.id, channel_id=text.id, tell=None,
+            )
+            raise UserError(f"I didn't create the party. {why}") from exc
 
         event_id, note = await self._new_event(
             party,
@@ -444,14 +449,23 @@ class WatchParty(commands.Cog):
                 await self._send_chunks(
                     party.channel_id, party.guild_id, mention_chunks(header, going), nonce=firing.nonce
                 )
-            except discord.NotFound as exc:
-                log.warning("party %s: its channel %s is gone (404); cancelling the party", party.id, party.channel_id)
-                await self._drop(party, self.bot.clock.now())
-                raise PermanentTimerError("the party's channel was deleted") from exc
+            except (discord.Forbidden, discord.NotFound) as exc:
+                await self._refused_reminder(party, exc)
+                raise ReportedTimerError(f"party {party.id}: Discord refused its reminder ({exc.status})") from exc
             except discord.HTTPException as exc:
                 raise timer_error(exc) from exc
         if starting:
             await self._started(party, late=not any(int(t.payload["offset"]) == 0 for t in firing.timers))
+
+    async def _refused_reminder(self, party: Party, exc: discord.HTTPException) -> None:
+        """Discord will refuse every later reminder too: cancel the party and tell its creator why, privately."""
+        await self._drop(party, self.bot.clock.now())
+        await self.refresh_announcement(await event_store.get_party(self.bot.store, party.id) or party, quiet=True)
+        await report_refused(
+            self.bot, exc, what="watch-party reminder", guild_id=party.guild_id, channel_id=party.channel_id,
+            tell=dm_teller(self.bot, party.creator_id),
+            intro=f"Your watch party #{party.id} **{party.title}** is cancelled: I couldn't post its reminder. ",
+        )
 
     async def _send_chunks(self, channel_id: int, guild_id: int, chunks: list[str], *, nonce: str | None) -> None:
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
