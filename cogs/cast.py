@@ -30,7 +30,9 @@ def _no_match(text: str, close: Sequence[names.NameMatch], what: str) -> NotFoun
     if close:
         offer = ", ".join(f"**{m.name}**" for m in close[:5])
         return NotFoundError(f"I couldn't find {what} called {text!r}. Closest names: {offer}.")
-    return NotFoundError(f"I couldn't find {what} called {text!r}. Start typing a name and pick a suggestion.")
+    return NotFoundError(
+        f"I couldn't find {what} called {text!r}, nor any name close to it. Start typing a name and pick a suggestion."
+    )
 
 
 def _choices(matches: Sequence[names.NameMatch]) -> list[app_commands.Choice[str]]:

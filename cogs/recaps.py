@@ -151,9 +151,11 @@ async def recap_page(
         episodes = [e.number for e in season.episodes]
         episode = next((e for e in season.episodes if e.number == episode_number), None)
         if episode is None:
+            nearest = sorted(episodes, key=lambda n: (abs(n - episode_number), n))[:1]
+            guess = f" Did you mean episode {nearest[0]}?" if nearest else ""
             raise NotFoundError(
                 f"Season {season.number} has no episode {episode_number} "
-                f"(it has {len(episodes)}: {', '.join(map(str, episodes)) or 'none'})."
+                f"(it has {len(episodes)}: {', '.join(map(str, episodes)) or 'none'}).{guess}"
             )
         draft = cards.episode_card(show.show.title, season, episode, watched)
         index = episodes.index(episode.number)
@@ -247,7 +249,10 @@ class Recaps(commands.Cog):
             topics = await content_store.fact_topics(store)
             key = topic.strip().casefold().replace(" ", "-")
             if key not in topics:
-                raise NotFoundError(f"There are no facts about {topic!r}. Topics: {', '.join(topics)}.")
+                spoken = [t.replace("-", " ") for t in topics]
+                close = names.suggest(topic, spoken)
+                guess = f" Did you mean {', '.join(f'**{t}**' for t in close)}?" if close else ""
+                raise NotFoundError(f"There are no facts about {topic!r}.{guess} Topics: {', '.join(spoken)}.")
             topic = key
         channel = interaction.channel_id or 0
         fact = await content_store.random_fact(store, topic, exclude_id=self.last_fact.get(channel))
@@ -291,7 +296,7 @@ class Recaps(commands.Cog):
     async def _search_help(self, interaction: discord.Interaction, problem: str, query: str = "") -> None:
         """Not an error: say what went wrong and what to try, from the names the pack knows."""
         entries = await content_store.cast_names(self.store)
-        close = names.rank(query, entries, limit=3) if query else []
+        close = names.closest(query, entries, limit=3) if query else []
         if close:
             hint = "Did you mean " + ", ".join(f"**{m.name}**" for m in close) + "?"
         else:

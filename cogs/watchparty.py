@@ -597,7 +597,11 @@ class WatchParty(commands.Cog):
     async def _party_here(self, interaction: discord.Interaction, party_id: int) -> Party:
         party = await event_store.get_party(self.bot.store, party_id)
         if party is None or party.guild_id != interaction.guild_id:
-            raise NotFoundError(f"There is no watch party #{party_id} in this server. See `/watchparty list`.")
+            assert interaction.guild_id is not None
+            here = await event_store.list_parties(self.bot.store, interaction.guild_id)
+            close = sorted(here, key=lambda p: (abs(p.id - party_id), p.id))[:3]
+            guess = (" Did you mean " + ", ".join(f"`#{p.id}` **{p.title}**" for p in close) + "?") if close else ""
+            raise NotFoundError(f"There is no watch party #{party_id} in this server.{guess} See `/watchparty list`.")
         return party
 
     def _check_may_manage(self, interaction: discord.Interaction, party: Party, verb: str) -> None:
