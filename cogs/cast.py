@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import spoilers
 from bot.errors import NotFoundError
 from bot.presentation import cards, names
 from bot.store import Store
@@ -68,7 +69,9 @@ class Cast(commands.Cog):
         if name is None:
             people = await content_store.list_people(store)
             characters = await content_store.list_characters(store)
-            await send_card(interaction, cards.cast_list_card(show.show.title, people, characters), ephemeral=ephemeral)
+            watched = await watched_by(store, interaction)
+            card = cards.cast_list_card(show.show.title, people, characters, watched)
+            await send_card(interaction, card, ephemeral=ephemeral)
             return
         match, close = names.resolve(name, await self._names(), kinds=PEOPLE_AND_CHARACTERS)
         if match is None:
@@ -88,11 +91,22 @@ class Cast(commands.Cog):
         if person is None:
             raise _no_match(name, close, "anyone")
         played = await content_store.characters_played_by(store, person.id)
-        await send_card(interaction, cards.person_card(person, played), ephemeral=ephemeral)
+        watched = await watched_by(store, interaction)
+        await send_card(interaction, cards.person_card(person, played, watched), ephemeral=ephemeral)
+
+    async def _offered_names(self, interaction: discord.Interaction) -> list[CastName]:
+        """Names autocomplete may suggest: characters the member has not reached yet are left out
+        (a suggestion cannot hold spoiler tags); actors are always offered."""
+        entries = await self._names()
+        watched = await watched_by(self.store, interaction)
+        if watched is None:
+            return entries
+        firsts = {c.id: spoilers.first_season(c) for c in await content_store.list_characters(self.store)}
+        return [e for e in entries if e.kind != "character" or spoilers.offered(firsts.get(e.id), watched)]
 
     @cast.autocomplete("name")
     async def cast_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return _choices(names.rank(current, await self._names(), kinds=PEOPLE_AND_CHARACTERS))
+        return _choices(names.rank(current, await self._offered_names(interaction), kinds=PEOPLE_AND_CHARACTERS))
 
     @app_commands.command(name="character")
     @app_commands.describe(name="The character's name (typos are fine)", ephemeral=EPHEMERAL)
@@ -116,7 +130,7 @@ class Cast(commands.Cog):
     async def character_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(names.rank(current, await self._names(), kinds=CHARACTERS))
+        return _choices(names.rank(current, await self._offered_names(interaction), kinds=CHARACTERS))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import spoilers
 from bot.content.models import MAX_SEASON
 from bot.errors import NotFoundError, UserError
 from bot.presentation import cards, names
@@ -229,12 +230,12 @@ class Recaps(commands.Cog):
         except (TypeError, ValueError):
             return []
         episodes = await content_store.list_episodes(self.store, number)
+        watched = await watched_by(self.store, interaction)
+        shown = [(e, spoilers.episode_choice_name(e, watched)) for e in episodes]
         return [
-            app_commands.Choice(
-                name=f"Episode {e.number}" + (f": {e.title}" if e.title else ""), value=e.number
-            )
-            for e in episodes
-            if _matches(str(current or ""), str(e.number), e.title or "")
+            app_commands.Choice(name=name, value=e.number)
+            for e, name in shown
+            if _matches(str(current or ""), name)
         ][:25]
 
     # -- /fact ----------------------------------------------------------------------------------

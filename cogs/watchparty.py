@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import horizons
+from bot import horizons, spoilers
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
 from bot.scheduling import (
     PARTY_KIND,
@@ -33,6 +33,7 @@ from bot.scheduling.ics import IcsParty, party_ics
 from bot.store import content as content_store
 from bot.store import events as event_store
 from bot.store.events import NewParty, Party, RsvpStatus
+from bot.store.members import get_spoiler_season
 from bot.timers import Firing, ReportedTimerError, nonce_for
 from cogs._errors import report_error
 from cogs._refused import dm_teller, report_refused
@@ -114,10 +115,13 @@ async def party_choices(interaction: discord.Interaction, current: str) -> list[
     if interaction.guild_id is None:
         return []
     parties = await event_store.list_parties(app(interaction).store, interaction.guild_id)
+    watched = await get_spoiler_season(app(interaction).store, interaction.guild_id, interaction.user.id)
     needle = current.strip().lower().lstrip("#")
     out = []
     for party in parties:
-        label = f"#{party.id} {party.title} ({party.starts_at:%d %b %H:%M} UTC)"
+        # A suggestion cannot hold spoiler tags: a later season's party is named by its season only.
+        title = f"Season {party.season} party" if spoilers.hides(watched, party.season) else party.title
+        label = f"#{party.id} {title} ({party.starts_at:%d %b %H:%M} UTC)"
         if needle and needle not in label.lower():
             continue
         out.append(app_commands.Choice(name=label[:100], value=party.id))
@@ -147,7 +151,8 @@ class WatchParty(commands.Cog):
         episode_title = None
         if party.season is not None and party.episode is not None:
             found = await content_store.get_episode(self.bot.store, party.season, party.episode)
-            episode_title = found.title if found else None
+            # Everyone sees the announcement, whatever they have watched: a later title goes behind tags.
+            episode_title = spoilers.public_episode_title(found.title, party.season) if found and found.title else None
         label = episode_label(party.season, party.episode, episode_title)
         if label:
             embed.add_field(name="Watching", value=label, inline=False)
@@ -265,11 +270,13 @@ class WatchParty(commands.Cog):
         """Upcoming watch parties in this server."""
         assert interaction.guild_id is not None
         parties = await event_store.list_parties(self.bot.store, interaction.guild_id)
+        watched = await get_spoiler_season(self.bot.store, interaction.guild_id, interaction.user.id)
         lines = []
         for party in parties:
             going = (await event_store.rsvp_counts(self.bot.store, party.id))["going"]
             repeat = " · weekly" if party.repeat == "weekly" else ""
-            lines.append(f"`#{party.id}` **{party.title}**: {when_line(party.starts_at)} · {going} going{repeat}")
+            title = spoilers.party_title(f"**{party.title}**", party.season, watched)
+            lines.append(f"`#{party.id}` {title}: {when_line(party.starts_at)} · {going} going{repeat}")
         embed = discord.Embed(
             title="Upcoming watch parties",
             colour=discord.Colour.blurple(),
