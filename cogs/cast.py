@@ -13,13 +13,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import spoilers
 from bot.errors import NotFoundError
 from bot.presentation import cards, names
 from bot.store import Store
 from bot.store import content as content_store
 from bot.store.content import CastName
-from cogs.recaps import EPHEMERAL, require_show, send_card, watched_by
+from cogs.recaps import EPHEMERAL, offered_names, require_show, send_card, watched_by
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +74,11 @@ class Cast(commands.Cog):
             return
         match, close = names.resolve(name, await self._names(), kinds=PEOPLE_AND_CHARACTERS)
         if match is None:
-            raise _no_match(name, close, "anyone")
+            raise _no_match(name, await self._visible(interaction, close), "anyone")
         if match.kind == "character":
             character = await content_store.get_character(store, match.id)
             if character is None:
-                raise _no_match(name, close, "anyone")
+                raise _no_match(name, await self._visible(interaction, close), "anyone")
             if character.played_by is None:
                 watched = await watched_by(store, interaction)
                 await send_card(interaction, cards.character_card(character, None, watched), ephemeral=ephemeral)
@@ -89,20 +88,18 @@ class Cast(commands.Cog):
             person_id = match.id
         person = await content_store.get_person(store, person_id)
         if person is None:
-            raise _no_match(name, close, "anyone")
+            raise _no_match(name, await self._visible(interaction, close), "anyone")
         played = await content_store.characters_played_by(store, person.id)
         watched = await watched_by(store, interaction)
         await send_card(interaction, cards.person_card(person, played, watched), ephemeral=ephemeral)
 
     async def _offered_names(self, interaction: discord.Interaction) -> list[CastName]:
-        """Names autocomplete may suggest: characters the member has not reached yet are left out
-        (a suggestion cannot hold spoiler tags); actors are always offered."""
-        entries = await self._names()
-        watched = await watched_by(self.store, interaction)
-        if watched is None:
-            return entries
-        firsts = {c.id: spoilers.first_season(c) for c in await content_store.list_characters(self.store)}
-        return [e for e in entries if e.kind != "character" or spoilers.offered(firsts.get(e.id), watched)]
+        return await offered_names(self.store, interaction)
+
+    async def _visible(self, interaction: discord.Interaction, close: list[names.NameMatch]) -> list[names.NameMatch]:
+        """Did-you-mean names, without characters the member has not reached yet."""
+        keep = {(e.kind, e.id) for e in await self._offered_names(interaction)}
+        return [m for m in close if (m.kind, m.id) in keep]
 
     @cast.autocomplete("name")
     async def cast_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -118,10 +115,10 @@ class Cast(commands.Cog):
         await require_show(store)
         match, close = names.resolve(name, await self._names(), kinds=CHARACTERS)
         if match is None:
-            raise _no_match(name, close, "a character")
+            raise _no_match(name, await self._visible(interaction, close), "a character")
         character = await content_store.get_character(store, match.id)
         if character is None:
-            raise _no_match(name, close, "a character")
+            raise _no_match(name, await self._visible(interaction, close), "a character")
         actor = await content_store.get_person(store, character.played_by) if character.played_by else None
         watched = await watched_by(store, interaction)
         await send_card(interaction, cards.character_card(character, actor, watched), ephemeral=ephemeral)

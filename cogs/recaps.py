@@ -56,6 +56,17 @@ async def watched_by(store: Store, interaction: discord.Interaction) -> int | No
     return await get_spoiler_season(store, interaction.guild_id, interaction.user.id)
 
 
+async def offered_names(store: Store, interaction: discord.Interaction) -> list[content_store.CastName]:
+    """Names that may be suggested to this member: characters they have not reached yet are left out
+    (a suggestion cannot hold spoiler tags); actors are always offered."""
+    entries = await content_store.cast_names(store)
+    watched = await watched_by(store, interaction)
+    if watched is None:
+        return entries
+    firsts = {c.id: spoilers.first_season(c) for c in await content_store.list_characters(store)}
+    return [e for e in entries if e.kind != "character" or spoilers.offered(firsts.get(e.id), watched)]
+
+
 def to_embed(draft: EmbedDraft) -> discord.Embed:
     embed = discord.Embed(title=draft.title or None, description=draft.description or None)
     for field in draft.fields:
@@ -296,7 +307,7 @@ class Recaps(commands.Cog):
 
     async def _search_help(self, interaction: discord.Interaction, problem: str, query: str = "") -> None:
         """Not an error: say what went wrong and what to try, from the names the pack knows."""
-        entries = await content_store.cast_names(self.store)
+        entries = await offered_names(self.store, interaction)
         close = names.closest(query, entries, limit=3) if query else []
         if close:
             hint = "Did you mean " + ", ".join(f"**{m.name}**" for m in close) + "?"

@@ -152,6 +152,11 @@ async def names(fake: LocalDiscord, bot: LittleThingsBot, level: int | None) -> 
             offered = [c["value"].split(":", 1)[1] for c in choices if c["value"].startswith("character:")]
             later = [c for c in offered if level is not None and firsts[c] > level]
             assert not later, f"/{command} autocomplete {typed!r} at level {level} offers {later}"
+    # Did-you-mean after a failed lookup follows the same rule (Sanket first appears in Season 3).
+    for command in ("character", "cast"):
+        reply = await fake.slash(command, name="Sanqet", user=who)
+        assert reply.ephemeral
+        assert ("**Sanket**" in reply.content) == (level is None or level >= 3), (command, level, reply.content)
 
 
 async def search(fake: LocalDiscord, bot: LittleThingsBot, level: int | None) -> None:
