@@ -10,6 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+# Deterministic: the same examples on every run (no example database, no random seed).
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.load_profile("repeatable")
+
 from bot import horizons
 from bot.errors import UserError
 from bot.scheduling import parse_offsets, parse_when
