@@ -4,8 +4,9 @@ The loop is one asyncio task per game. It waits only on `bot.clock.sleep_until` 
 VirtualClock) or on being woken early (everyone active has answered, a typed answer won). Its
 critical steps (opening a question and posting it; closing it, scoring it and showing the reveal)
 run under `lock`, so `/trivia stop` never cuts one in half: stop takes the lock, cancels the task,
-and ends the game itself. The loop handles its own errors: Discord refusing to post ends the game
-with a log line, never a crash loop.
+and ends the game itself. The loop handles its own errors: Discord refusing to post (403/404) ends
+the game and `on_refused` tells its starter why (see `cogs._refused`); any other error ends it with
+a log line; never a crash loop.
 """
 
 from __future__ import annotations

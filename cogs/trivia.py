@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -189,7 +190,9 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         )
         session.launch()
 
-    def _refused_teller(self, interaction: discord.Interaction, game_id: int) -> Any:
+    def _refused_teller(
+        self, interaction: discord.Interaction, game_id: int
+    ) -> Callable[[discord.HTTPException], Awaitable[None]]:
         """When Discord refuses a question, the starter hears why in a followup to their /trivia start."""
         assert interaction.guild_id is not None and interaction.channel_id is not None
         guild_id, channel_id = interaction.guild_id, interaction.channel_id

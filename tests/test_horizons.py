@@ -10,10 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-# Deterministic: the same examples on every run (no example database, no random seed).
-settings.register_profile("repeatable", derandomize=True, database=None)
-settings.load_profile("repeatable")
-
 from bot import horizons
 from bot.errors import UserError
 from bot.scheduling import parse_offsets, parse_when
@@ -21,6 +17,8 @@ from bot.scheduling.errors import OffsetParseError, TooFarAheadError
 from bot.scheduling.recurrence import next_occurrence
 
 NOW = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+REPEATABLE = settings(derandomize=True, database=None, deadline=None)
+"""Deterministic: the same examples on every run (no random seed, no example database)."""
 ZONES = ["UTC", "Asia/Kolkata", "America/New_York", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/London"]
 
 WORDS = ["in", "days", "weeks", "hours", "minutes", "from now", "tomorrow", "friday", "next", "dec", "pm", "am",
@@ -43,19 +41,19 @@ def _either_parses_or_explains(text: str, zone: str, max_ahead: timedelta) -> No
     parsed.describe()  # the confirmation can always be written
 
 
-@settings(max_examples=400, deadline=None)
+@settings(REPEATABLE, max_examples=400)
 @given(text=PHRASES, zone=st.sampled_from(ZONES))
 def test_when_phrases_parse_or_explain(text: str, zone: str) -> None:
     _either_parses_or_explains(text, zone, horizons.PARTY)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(REPEATABLE, max_examples=300)
 @given(text=ANY_TEXT, zone=st.sampled_from(ZONES), release=st.booleans())
 def test_any_text_parses_or_explains(text: str, zone: str, release: bool) -> None:
     _either_parses_or_explains(text, zone, horizons.RELEASE if release else horizons.PARTY)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(REPEATABLE, max_examples=200)
 @given(year=st.integers(min_value=1, max_value=9999), month=st.integers(1, 12), day=st.integers(1, 28),
        zone=st.sampled_from(ZONES))
 def test_any_calendar_date_parses_or_explains(year: int, month: int, day: int, zone: str) -> None:
