@@ -348,7 +348,9 @@ async def _rebuild_search(conn: aiosqlite.Connection, pack: ContentPack) -> None
 
 def _search_documents(pack: ContentPack) -> Iterable[tuple[str, str, int, str, str]]:
     show = pack.show
-    yield "show", "show", 0, show.title, f"{show.premise}\n\n{show.description}"
+    yield "show", "show", 0, show.title, show.premise
+    # The description sums up every season ("…to long distance to the question of marriage").
+    yield "show", "show", spoilers.text_season(show.description) or 0, show.title, show.description
     for s in pack.seasons:
         credits = " ".join((*s.settings, *s.directors, *s.writers))
         body = f"{s.tagline}\n\n{s.recap}\n\n{credits}"

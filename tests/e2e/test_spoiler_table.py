@@ -27,7 +27,8 @@ PLOT_WORDS = {
     3: ("Bangalore", "Bengaluru", "Finland", "long distance"),
     4: ("Kerala", "Munnar", "Alleppey", "Kochi", "engaged", "engagement", "pinched nerve", "turns 30"),
 }
-SEARCHES = ("Kerala", "Finland", "Nagpur", "wedding", "Sanket", "engaged", "Mumbai", "Bangalore", "job")
+SEARCHES = ("Kerala", "Finland", "Nagpur", "wedding", "Sanket", "engaged", "Mumbai", "Bangalore", "job",
+            "long distance", "marriage", "Little Things")
 NAMES_TYPED = ("kav", "dhruv", "san", "sat", "a", "mom", "k")
 _TAGGED = re.compile(r"\|\|.*?\|\|", re.DOTALL)
 
@@ -212,7 +213,14 @@ async def parties(fake: LocalDiscord, bot: LittleThingsBot, level: int | None) -
     check(level, "/watchparty cancel autocomplete", readable(c["name"] for c in choices))
 
 
-GROUPS = {f.__name__: f for f in (recaps, cast, names, search, facts, trivia, parties)}
+async def show(fake: LocalDiscord, bot: LittleThingsBot, level: int | None) -> None:
+    who = await member_at(fake, level)
+    for command in ("about", "releases", "countdown"):
+        reply = await fake.slash(command, user=who)
+        check(level, f"/{command}", readable(messages_of(reply)))
+
+
+GROUPS = {f.__name__: f for f in (recaps, cast, names, search, facts, trivia, parties, show)}
 
 
 @pytest.mark.parametrize("level", LEVELS, ids=lambda lv: f"watched-{lv}")
