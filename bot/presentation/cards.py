@@ -14,9 +14,7 @@ from typing import Protocol
 from bot import spoilers
 from bot.content.models import Character, Episode, Fact, Person, Season
 from bot.presentation.embeds import EmbedDraft, EmbedField
-from bot.spoilers import hides
-
-__all__ = ["hides"]  # re-exported: the rule itself lives in bot.spoilers
+from bot.spoilers import hides as hides  # re-exported for callers of cards.hides; the rule is in bot.spoilers
 
 MAX_PERSON_FACTS = 5
 
