@@ -28,6 +28,7 @@ from bot.trivia.scoring import points_for
 from bot.trivia.selection import QuestionFilter, select_questions
 from bot.trivia.suggestions import parse_suggestion
 from cogs import _trivia_render as render
+from cogs._qotd_stats import add_qotd_streak
 from cogs._refused import followup_teller, report_refused
 from cogs._trivia_session import NO_PINGS, GameSession
 from cogs._trivia_views import (
@@ -362,8 +363,9 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         who = member or interaction.user
         stats = await self.store.player_stats(interaction.guild_id, who.id)
         quick = await self.store.quick_stats(interaction.guild_id, who.id)
-        await interaction.response.send_message(embed=render.stats_embed(who.display_name, stats, quick),
-                                                allowed_mentions=NO_PINGS)
+        embed = render.stats_embed(who.display_name, stats, quick)
+        await add_qotd_streak(self.bot, embed, interaction.guild_id, who.id)
+        await interaction.response.send_message(embed=embed, allowed_mentions=NO_PINGS)
 
     # -- /trivia suggest, /trivia review ---------------------------------------------------------
 
