@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.app import LittleThingsBot
 from bot.clock import VirtualClock
 from bot.config import Config
@@ -68,3 +70,13 @@ async def test_a_replayed_typed_answer_is_scored_once(fake: LocalDiscord, config
         assert you.correct == 1
         bob = await store.player_stats(fake.guild.id, fake.user("bob").id)
         assert bob.correct == 0
+
+
+async def test_the_stand_in_refuses_to_replay_what_it_never_delivered(fake: LocalDiscord, bot: LittleThingsBot) -> None:
+    reply = await fake.slash("about")
+    await fake.drop_connection()  # a new socket, same session: the replay still finds the dispatch
+    await fake.deliver_again(reply)
+    await fake.wait_until(lambda: bot.replays.dropped["INTERACTION_CREATE"] == 1, what="the replay to be dropped")
+    message = await fake.say("general", "hello", user="alice")  # no message intent: never delivered
+    with pytest.raises(RuntimeError, match="no MESSAGE_CREATE"):
+        await fake.deliver_again(message)
