@@ -266,8 +266,10 @@ class TimerEngine:
             outcome = await self._call_handler(firing)
             if outcome is not None:
                 self._outcomes.append(outcome)
-                self._idle.clear()
-                self._wake.set()
+            # Wake the dispatcher even with nothing to record (a skipped-only firing): it went to
+            # sleep "not idle" while this ran, and must look again to become idle.
+            self._idle.clear()
+            self._wake.set()
         finally:
             self._slots.release()
 
