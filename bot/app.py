@@ -20,6 +20,8 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.content_sync import refresh_content
 from bot.discord_endpoints import point_discord_py_at
+from bot.outbound import LANE_RULES, Outbound, RequestMeter
+from bot.outbound.discord_side import Sender, trace_config
 from bot.store import Store
 from bot.timers import TimerEngine
 
@@ -45,15 +47,20 @@ def intents_for(config: Config) -> discord.Intents:
 
 class LittleThingsBot(commands.Bot):
     def __init__(self, config: Config, *, clock: Clock | None = None, sync_globally: bool = False) -> None:
+        self.clock: Clock = clock or SystemClock()
+        # Every send that answers no interaction is paced here, under Discord's limits (bot/outbound).
+        self.outbound = Outbound(self.clock, budget=config.requests_per_second, rules=LANE_RULES)
+        self.request_meter = RequestMeter(lambda: self.clock.now().timestamp())
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents_for(config),
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
             owner_ids=set(config.owner_ids) or None,
+            http_trace=trace_config(self.request_meter, self.outbound),
         )
+        self.sender = Sender(self, self.outbound)
         self.config = config
-        self.clock: Clock = clock or SystemClock()
         self.sync_globally = sync_globally
         self._store: Store | None = None
         self._timers: TimerEngine | None = None
@@ -81,6 +88,7 @@ class LittleThingsBot(commands.Bot):
         self._store = await Store.open(self.config.database_path)
         await refresh_content(self._store, self.config.content_dir)
         self._timers = TimerEngine(self._store, self.clock)
+        self.outbound.start()
         for name in extension_names():
             try:
                 await self.load_extension(name)
@@ -104,6 +112,7 @@ class LittleThingsBot(commands.Bot):
         try:
             if self._timers is not None:
                 await self._timers.stop()
+            await self.outbound.stop()
             await super().close()
         finally:
             if self._store is not None:

@@ -40,6 +40,7 @@ class Config:
     typed_trivia: bool = False
     api_base_url: str | None = None
     gateway_url: str | None = None
+    requests_per_second: float = 45.0  # the outbound scheduler's budget, under Discord's global 50/s
 
     def with_overrides(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -71,6 +72,7 @@ def load_config(
         typed_trivia=_flag(values, "TRIVIA_TYPED_MODE"),
         api_base_url=values.get("DISCORD_API_BASE_URL") or None,
         gateway_url=values.get("DISCORD_GATEWAY_URL") or None,
+        requests_per_second=_requests_per_second(values.get("DISCORD_REQUESTS_PER_SECOND", "")),
     )
 
 
@@ -127,3 +129,19 @@ def _flag(values: Mapping[str, str], name: str) -> bool:
     if raw in ("1", "true", "yes", "on"):
         return True
     raise ConfigError(f"{name} must be true or false, not {raw!r}; see .env.example.")
+
+
+def _requests_per_second(raw: str) -> float:
+    """Discord allows 50 requests per second per bot; the default keeps 5 for commands' own calls."""
+    if not raw.strip():
+        return 45.0
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        value = 0.0
+    if not 1 <= value <= 50:
+        raise ConfigError(
+            f"DISCORD_REQUESTS_PER_SECOND must be a number from 1 to 50 (Discord's global limit), not {raw!r}; "
+            "see .env.example."
+        )
+    return value

@@ -18,6 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
+from bot.outbound import Priority
 from bot.store.members import get_spoiler_season
 from bot.store.settings import trivia_answer_seconds
 from bot.store.trivia import GameRecord, Scope, TriviaStore
@@ -27,6 +28,7 @@ from bot.trivia.scoring import points_for
 from bot.trivia.selection import QuestionFilter, select_questions
 from bot.trivia.suggestions import parse_suggestion
 from cogs import _trivia_render as render
+from cogs._trivia_output import GameOutput
 from cogs._trivia_session import NO_PINGS, GameSession
 from cogs._trivia_views import (
     COG_NAME,
@@ -94,9 +96,12 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         channel = self.bot.get_partial_messageable(channel_id)
         try:
             if open_message is not None:
-                await _disable_buttons(await channel.fetch_message(open_message))
-            await channel.send(
-                "The trivia game in this channel was interrupted by a restart and has ended. "
+                view = _disabled_view(await channel.fetch_message(open_message))
+                await self.bot.sender.edit(channel_id, open_message, priority=Priority.GAME, view=view)
+            await self.bot.sender.post(
+                channel_id,
+                priority=Priority.GAME,
+                content="The trivia game in this channel was interrupted by a restart and has ended. "
                 "Points from the questions already revealed are kept. Start a new one with `/trivia start`.",
                 allowed_mentions=NO_PINGS,
             )
@@ -169,9 +174,10 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         self._last_start[channel_id] = now
         game = Game(game_id=game_id, guild_id=guild_id, channel_id=channel_id, starter_id=interaction.user.id,
                     settings=settings, questions=questions, rng=self.rng)
-        assert interaction.channel is not None
-        session = GameSession(game=game, channel=interaction.channel,  # type: ignore[arg-type]
-                              store=self.store, clock=self.bot.clock, on_end=self._session_ended)
+        output = GameOutput(channel_id=channel_id, guild_id=guild_id, sender=self.bot.sender, clock=self.bot.clock,
+                            interaction=interaction)
+        session = GameSession(game=game, output=output, store=self.store, clock=self.bot.clock,
+                              on_end=self._session_ended)
         self.sessions[channel_id] = session
         self._by_game[game_id] = session
 
@@ -409,13 +415,13 @@ def _quick_choices(quick_id: int, answer: str, wrong: tuple[str, ...]) -> list[s
     return labels
 
 
-async def _disable_buttons(message: discord.Message) -> None:
-    """Grey out an interrupted question's answer buttons (a click would only be told it is closed)."""
+def _disabled_view(message: discord.Message) -> discord.ui.View:
+    """An interrupted question's answer buttons greyed out (a click would only be told it is closed)."""
     view = BotView.from_message(message, timeout=None)
     for item in view.children:
         if isinstance(item, discord.ui.Button):
             item.disabled = True
-    await message.edit(view=view)
+    return view
 
 
 async def _ephemeral(interaction: discord.Interaction, text: str) -> None:

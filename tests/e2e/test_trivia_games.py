@@ -22,6 +22,7 @@ from bot.trivia.models import GameMode, Question
 ANSWER_WINDOW = timedelta(seconds=20)
 PAUSE = timedelta(seconds=5)
 MESSAGES = "/channels/{channel_id}/messages"
+FOLLOWUP = "/webhooks/{webhook_id}/{webhook_token}"
 
 
 def is_question(number: int) -> Any:
@@ -180,7 +181,7 @@ async def test_typed_mode_needs_the_message_content_setting(fake: LocalDiscord, 
 async def test_forbidden_when_posting_ends_the_game_without_crashing(
     fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClock
 ) -> None:
-    fake.fail_next("POST", MESSAGES, status=403, code=50013)
+    fake.fail_next("POST", FOLLOWUP, status=403, code=50013)  # the question is a followup of /trivia start
     await fake.slash("trivia start", rounds=3, user="bob")
     store = TriviaStore(bot.store)
     general = fake.channel("general").id
