@@ -257,6 +257,14 @@ class LocalDiscord:
             member.roles.remove(target.id)
         await self.gateway.dispatch("GUILD_MEMBER_UPDATE", {**member.to_payload(), "guild_id": str(self.guild.id)})
 
+    async def add_channel(self, name: str, *, kind: ChannelType = ChannelType.GUILD_TEXT) -> Channel:
+        """A moderator creates a channel (CHANNEL_CREATE), e.g. many of them for a rate-limit benchmark."""
+        position = max((c.position for c in self.guild.channels.values()), default=-1) + 1
+        channel = Channel(self.next_id(), name, kind, guild_id=self.guild.id, position=position)
+        self.guild.channels[channel.id] = channel
+        await self.gateway.dispatch("CHANNEL_CREATE", channel.to_payload())
+        return channel
+
     async def add_member(self, username: str, *, global_name: str | None = None) -> User:
         """Someone joins the server (GUILD_MEMBER_ADD)."""
         user = User(self.next_id(), username, global_name or username.title())
