@@ -191,7 +191,11 @@ class RateLimiter:
 
     def peak_global_rate(self, window: float = GLOBAL_PER) -> int:
         """The most global-counted requests seen in any `window` seconds (a sliding check of the budget)."""
-        times = self.counters.global_sent_at
+        return self.peak_of(self.counters.global_sent_at, window)
+
+    @staticmethod
+    def peak_of(times: list[float], window: float = GLOBAL_PER) -> int:
+        """The most of `times` (ascending) within any `window` seconds."""
         best, start = 0, 0
         for end, at in enumerate(times):
             while at - times[start] >= window:
