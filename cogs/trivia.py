@@ -186,11 +186,18 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
                else "Type your answer in this channel; the first right answer wins, two hints help.")
         where = f"season {explicit}" if explicit else (
             f"seasons 1-{max_season} (your spoiler setting)" if max_season is not None else "all seasons")
-        await interaction.response.send_message(
-            f"🎬 **Trivia** (game #{game_id}) started by {interaction.user.mention}: {len(questions)} questions"
-            f"{fewer}, {where}, {difficulty} difficulty, {settings.window.seconds} s each. {how}",
-            allowed_mentions=NO_PINGS,
-        )
+        try:
+            await interaction.response.send_message(
+                f"🎬 **Trivia** (game #{game_id}) started by {interaction.user.mention}: {len(questions)} questions"
+                f"{fewer}, {where}, {difficulty} difficulty, {settings.window.seconds} s each. {how}",
+                allowed_mentions=NO_PINGS,
+            )
+        except discord.HTTPException:
+            # Discord forgot the interaction (answered too late): the game never showed, so it must not
+            # hold the channel. Its token is dead too, so there is nowhere to put its questions.
+            await self.store.finish_game(game_id, game.stop(self.bot.clock.now()))
+            self._session_ended(session)
+            raise
         session.launch()
 
     def _running_text(self, running: GameRecord) -> str:

@@ -23,6 +23,7 @@ from tests.e2e.conftest import assert_clean
 MESSAGES = "/channels/{channel_id}/messages"
 MESSAGE = "/channels/{channel_id}/messages/{message_id}"
 FOLLOWUP = "/webhooks/{webhook_id}/{webhook_token}"
+CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 FOLLOWUP_EDIT = "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"
 
 
@@ -176,3 +177,52 @@ async def test_a_waiting_edit_of_a_message_is_replaced_by_the_newer_one(
         assert len(fake.calls_to("PATCH", MESSAGE)) == edits_before + 1  # one PATCH for both
         assert "Take 6" in announcement.text
         assert limits(fake).counters.route_429_total == 0 and limits(fake).counters.global_429 == 0
+
+
+async def test_a_game_outliving_the_start_token_moves_to_channel_posts(
+    fake: LocalDiscord, bot: Any, clock: VirtualClock
+) -> None:
+    """Discord's interaction token lasts 15 minutes: questions and reveals after 14 go through the channel."""
+    await bot.store.execute(
+        "INSERT INTO guild_settings (guild_id, trivia_answer_seconds, updated_at) VALUES (?, 120, 0)", (fake.guild.id,)
+    )
+    await fake.slash("trivia start", rounds=10, user="bob")
+    via_token: list[int] = []
+    for number in range(1, 9):  # alice answers each question just before it would close
+        question = await fake.wait_for_message("general", predicate=lambda m, n=number: is_question(n, m))
+        await clock.advance(timedelta(seconds=119))
+        await fake.click(question, question.buttons[0]["custom_id"], user="alice")
+        if number == 1:
+            await clock.advance(timedelta(seconds=1))  # nobody is "active" yet: question 1 runs its full time
+        await fake.wait_until(lambda q=question: closed(q), what=f"reveal {number}")
+        posted_in_channel = [c.response["id"] for c in fake.calls_to("POST", MESSAGES)]
+        if str(question.id) not in posted_in_channel:
+            via_token.append(number)
+        pause_end = clock.now() + timedelta(seconds=5)
+        await fake.wait_until(lambda p=pause_end: p in clock.pending_deadlines(), what="the pause after the reveal")
+        await clock.advance(timedelta(seconds=5))
+    # Question 7 went out at about 12.5 minutes, question 8 at about 14.5: past the 14-minute switch.
+    assert via_token == [1, 2, 3, 4, 5, 6, 7]
+    edited = {c.params["message_id"] for c in fake.calls_to("PATCH", MESSAGE)}
+    assert len(edited) == 2  # the reveals of questions 7 (a followup) and 8 (a channel post)
+    assert len(fake.calls_to("POST", FOLLOWUP)) == 7
+    await fake.slash("trivia stop", user="bob")
+
+
+async def test_a_start_discord_forgot_does_not_hold_the_channel(
+    fake: LocalDiscord, bot: Any, clock: VirtualClock
+) -> None:
+    """A callback that arrives after Discord's 3 s (10062) leaves no half-started game behind."""
+    from bot.store.trivia import TriviaStore
+
+    fake.fail_next("POST", CALLBACK, status=404, code=10062, message="Unknown interaction")
+    await fake.actor("bob").start_slash("trivia start", rounds=2)
+    await fake.wait_until(lambda: any(c.injected for c in fake.calls_to("POST", CALLBACK)), what="the refused answer")
+    cog: Any = bot.get_cog("Trivia")
+    await fake.wait_until(lambda: not cog.sessions and fake.bot_errors, what="the start to be undone")
+    assert await TriviaStore(bot.store).running_game(fake.channel("general").id) is None
+    assert fake.calls_to("POST", FOLLOWUP) == []  # no question went out on the dead token
+    fake.bot_errors.clear()  # the failed answer is logged as an error, as it should be
+    await clock.advance(timedelta(seconds=10))
+    again = await fake.slash("trivia start", rounds=1, user="bob")
+    assert "game #" in again.content
