@@ -77,6 +77,8 @@ async def toggle_role(interaction: discord.Interaction) -> None:
     if role is None:
         raise UserError("There is no release reminder role yet; a moderator can set one with /settings announcements.")
     has = any(r.id == role.id for r in member.roles)
+    # Changing roles is another REST call, which may wait its turn under Discord's limits: defer first.
+    await interaction.response.defer(ephemeral=True, thinking=True)
     try:
         if has:
             await member.remove_roles(role, reason="asked to stop release reminders")
@@ -86,7 +88,7 @@ async def toggle_role(interaction: discord.Interaction) -> None:
         raise UserError(
             f"I can't hand out {role.mention}: I need Manage Roles and my role must be above it. Ask a moderator."
         ) from exc
-    await interaction.response.send_message(
+    await interaction.followup.send(
         f"Done: {role.mention} removed." if has else f"Done: you now have {role.mention}.",
         ephemeral=True,
         allowed_mentions=NO_PINGS,
