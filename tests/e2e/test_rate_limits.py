@@ -226,3 +226,33 @@ async def test_a_start_discord_forgot_does_not_hold_the_channel(
     await clock.advance(timedelta(seconds=10))
     again = await fake.slash("trivia start", rounds=1, user="bob")
     assert "game #" in again.content
+
+
+async def test_a_rush_of_parties_gets_its_discord_events_in_the_background(
+    limited: LocalDiscord, clock: VirtualClock, tmp_path: Path
+) -> None:
+    """A server may create about 5 events per 10 s: the fifth party is answered at once, its event follows."""
+    from bot.store import events as event_store
+
+    fake = limited
+    channels = [await fake.add_channel(f"party-{n}") for n in range(5)]
+    async with run_bot(fake, settings(fake, tmp_path), clock=clock) as bot:
+        replies = [
+            await fake.slash("watchparty create", title=f"Rewatch {n}", when="19:00", timezone="UTC", user="you",
+                             channel=channel)
+            for n, channel in enumerate(channels)
+        ]
+        assert all("I also created a Discord event" in r.content for r in replies[:4])
+        assert "Discord event follows in a few minutes" in replies[4].content
+        assert len(fake.scheduled_events) == 4
+        fifth = await event_store.get_party(bot.store, 5)
+        assert fifth is not None and fifth.scheduled_event_id is None and fifth.message_id is not None
+
+        await clock.advance(timedelta(seconds=10))
+        await fake.wait_until(lambda: len(fake.scheduled_events) == 5, what="the queued event")
+        cog: Any = bot.get_cog("WatchParty")
+        await fake.wait_until(lambda: not cog._background, what="the event id to be saved")
+        party = await event_store.get_party(bot.store, 5)
+        assert party is not None and party.scheduled_event_id in fake.scheduled_events
+        assert party.message_id == fifth.message_id
+        assert limits(fake).counters.route_429_total == 0
