@@ -22,6 +22,8 @@ from bot.content_sync import refresh_content
 from bot.discord_endpoints import point_discord_py_at
 from bot.outbound import LANE_RULES, Outbound, RequestMeter
 from bot.outbound.discord_side import Sender, trace_config
+from bot.refusals import RefusalBook
+from bot.replays import ReplayGuard, guard_parsers
 from bot.store import Store
 from bot.timers import TimerEngine
 
@@ -65,6 +67,11 @@ class LittleThingsBot(commands.Bot):
         self._store: Store | None = None
         self._timers: TimerEngine | None = None
         self.failed_extensions: dict[str, BaseException] = {}
+        self.replays = ReplayGuard()
+        """Drops an INTERACTION_CREATE or MESSAGE_CREATE delivered twice, before any handler (see bot.replays)."""
+        guard_parsers(self._connection.parsers, self.replays)
+        self.refusals = RefusalBook()
+        """Posts Discord refused (403/404) on someone's behalf, per server, for /about (see cogs._refused)."""
 
     @property
     def store(self) -> Store:
