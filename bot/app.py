@@ -18,8 +18,10 @@ from discord.ext import commands
 import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.content_sync import refresh_content
+from bot.content.snapshot import ContentSnapshot, empty_snapshot
+from bot.content_sync import load_snapshot, refresh_content
 from bot.discord_endpoints import point_discord_py_at
+from bot.member_cache import MemberSettingsCache
 from bot.store import Store
 from bot.timers import TimerEngine
 
@@ -57,6 +59,9 @@ class LittleThingsBot(commands.Bot):
         self.sync_globally = sync_globally
         self._store: Store | None = None
         self._timers: TimerEngine | None = None
+        self._members: MemberSettingsCache | None = None
+        self.content: ContentSnapshot = empty_snapshot()
+        """The imported pack in memory; replaced whole (one assignment) by `reload_content`."""
         self.failed_extensions: dict[str, BaseException] = {}
 
     @property
@@ -72,6 +77,17 @@ class LittleThingsBot(commands.Bot):
             raise RuntimeError("the timer engine is created in setup_hook; nothing may use it before")
         return self._timers
 
+    @property
+    def members(self) -> MemberSettingsCache:
+        """Members' spoiler levels, cached with write-through (`bot.member_cache`)."""
+        if self._members is None:
+            raise RuntimeError("the member cache is created in setup_hook; nothing may use it before")
+        return self._members
+
+    async def reload_content(self) -> None:
+        """Rebuild the content snapshot from the store (after an import) and swap it in at once."""
+        self.content = await load_snapshot(self.store)
+
     async def start(self, token: str, *, reconnect: bool = True) -> None:
         if self.config.api_base_url or self.config.gateway_url:
             point_discord_py_at(self.config.api_base_url, self.config.gateway_url)
@@ -80,6 +96,8 @@ class LittleThingsBot(commands.Bot):
     async def setup_hook(self) -> None:
         self._store = await Store.open(self.config.database_path)
         await refresh_content(self._store, self.config.content_dir)
+        self._members = MemberSettingsCache(self._store)
+        await self.reload_content()
         self._timers = TimerEngine(self._store, self.clock)
         for name in extension_names():
             try:

@@ -16,9 +16,8 @@ from discord.ext import commands
 from bot.errors import NotFoundError
 from bot.presentation import cards, names
 from bot.store import Store
-from bot.store import content as content_store
 from bot.store.content import CastName
-from cogs.recaps import EPHEMERAL, require_show, send_card, watched_by
+from cogs.recaps import EPHEMERAL, content_of, rendered, require_show, send_card, watched_by
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +50,8 @@ class Cast(commands.Cog):
         store: Store = self.bot.store  # type: ignore[attr-defined]
         return store
 
-    async def _names(self) -> list[CastName]:
-        return await content_store.cast_names(self.store)
+    def _names(self, interaction: discord.Interaction) -> tuple[CastName, ...]:
+        return content_of(interaction).cast_names
 
     @app_commands.command(name="cast")
     @app_commands.describe(name="An actor or a character (optional: without it, the whole cast)", ephemeral=EPHEMERAL)
@@ -61,36 +60,43 @@ class Cast(commands.Cog):
         ephemeral: bool = False,
     ) -> None:
         """The cast, or one actor: who they play, in which seasons, and a few facts."""
-        store = self.store
-        show = await require_show(store)
+        content = content_of(interaction)
+        show = require_show(content)
         if name is None:
-            people = await content_store.list_people(store)
-            characters = await content_store.list_characters(store)
-            await send_card(interaction, cards.cast_list_card(show.show.title, people, characters), ephemeral=ephemeral)
+            card = rendered(content, ("cast",), lambda: cards.cast_list_card(
+                show.show.title, content.people, content.characters))
+            await send_card(interaction, card, ephemeral=ephemeral)
             return
-        match, close = names.resolve(name, await self._names(), kinds=PEOPLE_AND_CHARACTERS)
+        match, close = names.resolve(name, self._names(interaction), kinds=PEOPLE_AND_CHARACTERS)
         if match is None:
             raise _no_match(name, close, "anyone")
         if match.kind == "character":
-            character = await content_store.get_character(store, match.id)
+            character = content.character(match.id)
             if character is None:
                 raise _no_match(name, close, "anyone")
             if character.played_by is None:
-                watched = await watched_by(store, interaction)
-                await send_card(interaction, cards.character_card(character, None, watched), ephemeral=ephemeral)
+                watched = await watched_by(interaction)
+                unplayed = character
+                card = rendered(content, ("character", character.id, watched),
+                                lambda: cards.character_card(unplayed, None, watched))
+                await send_card(interaction, card, ephemeral=ephemeral)
                 return
             person_id = character.played_by
         else:
             person_id = match.id
-        person = await content_store.get_person(store, person_id)
+        person = content.person(person_id)
         if person is None:
             raise _no_match(name, close, "anyone")
-        played = await content_store.characters_played_by(store, person.id)
-        await send_card(interaction, cards.person_card(person, played), ephemeral=ephemeral)
+        actor = person
+        card = rendered(content, ("person", person.id),
+                        lambda: cards.person_card(actor, content.characters_played_by(actor.id)))
+        await send_card(interaction, card, ephemeral=ephemeral)
 
     @cast.autocomplete("name")
     async def cast_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return _choices(names.rank(current, await self._names(), kinds=PEOPLE_AND_CHARACTERS))
+        content = content_of(interaction)
+        return content.cached(("cast-choices", current), lambda: _choices(
+            names.rank(current, self._names(interaction), kinds=PEOPLE_AND_CHARACTERS)), open_ended=True)
 
     @app_commands.command(name="character")
     @app_commands.describe(name="The character's name (typos are fine)", ephemeral=EPHEMERAL)
@@ -98,23 +104,28 @@ class Cast(commands.Cog):
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100], ephemeral: bool = False
     ) -> None:
         """A character: who plays them and their arc season by season."""
-        store = self.store
-        await require_show(store)
-        match, close = names.resolve(name, await self._names(), kinds=CHARACTERS)
+        content = content_of(interaction)
+        require_show(content)
+        match, close = names.resolve(name, self._names(interaction), kinds=CHARACTERS)
         if match is None:
             raise _no_match(name, close, "a character")
-        character = await content_store.get_character(store, match.id)
-        if character is None:
+        found = content.character(match.id)
+        if found is None:
             raise _no_match(name, close, "a character")
-        actor = await content_store.get_person(store, character.played_by) if character.played_by else None
-        watched = await watched_by(store, interaction)
-        await send_card(interaction, cards.character_card(character, actor, watched), ephemeral=ephemeral)
+        character = found
+        actor = content.person(character.played_by) if character.played_by else None
+        watched = await watched_by(interaction)
+        card = rendered(content, ("character", character.id, watched),
+                        lambda: cards.character_card(character, actor, watched))
+        await send_card(interaction, card, ephemeral=ephemeral)
 
     @character.autocomplete("name")
     async def character_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(names.rank(current, await self._names(), kinds=CHARACTERS))
+        content = content_of(interaction)
+        return content.cached(("character-choices", current), lambda: _choices(
+            names.rank(current, self._names(interaction), kinds=CHARACTERS)), open_ended=True)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -258,10 +258,8 @@ class WatchParty(commands.Cog):
     async def list_(self, interaction: discord.Interaction) -> None:
         """Upcoming watch parties in this server."""
         assert interaction.guild_id is not None
-        parties = await event_store.list_parties(self.bot.store, interaction.guild_id)
         lines = []
-        for party in parties:
-            going = (await event_store.rsvp_counts(self.bot.store, party.id))["going"]
+        for party, going in await event_store.upcoming_with_going(self.bot.store, interaction.guild_id):
             repeat = " · weekly" if party.repeat == "weekly" else ""
             lines.append(f"`#{party.id}` **{party.title}**: {when_line(party.starts_at)} · {going} going{repeat}")
         embed = discord.Embed(
