@@ -445,8 +445,9 @@ class TriviaStore:
     ) -> LeaderboardPage:
         """One page (1-based; clamped to the last page) of the guild's board, ties sharing a rank."""
         period = ALL_TIME if scope is Scope.ALL_TIME else month_key(now)
-        total = int(await self._store.fetch_value(
-            "SELECT COUNT(*) FROM trivia_scores WHERE guild_id = ? AND period = ? AND answers > 0", (guild_id, period)
+        total = int(await self._store.fetch_value(  # kept by triggers (migration 0005): no count of the board
+            "SELECT COALESCE(MAX(players), 0) FROM trivia_board_sizes WHERE guild_id = ? AND period = ?",
+            (guild_id, period),
         ))
         pages = max(1, math.ceil(total / page_size))
         page = min(max(page, 1), pages)
@@ -565,7 +566,7 @@ class TriviaStore:
 
     async def count_pending_suggestions(self, guild_id: int) -> int:
         return int(await self._store.fetch_value(
-            "SELECT COUNT(*) FROM trivia_suggestions WHERE guild_id = ? AND status = 'pending'", (guild_id,)
+            "SELECT COALESCE(MAX(pending), 0) FROM trivia_queue_sizes WHERE guild_id = ?", (guild_id,)
         ))
 
     async def get_suggestion(self, suggestion_id: int) -> SuggestionRecord | None:
@@ -645,12 +646,13 @@ class TriviaStore:
         """Questions with unresolved reports from this guild, most reported first."""
         rows = await self._store.fetch_all(
             """
-            SELECT r.question_id, q.question, q.answer, COUNT(*) AS reports,
-                   json_group_array(r.reason) AS reasons, MIN(r.created_at) AS first_at
-            FROM trivia_reports r JOIN trivia_questions q ON q.id = r.question_id
-            WHERE r.guild_id = ? AND r.resolved_at IS NULL
-            GROUP BY r.question_id
-            ORDER BY reports DESC, first_at, r.question_id
+            SELECT t.question_id, q.question, q.answer, t.reports, t.first_at,
+                   (SELECT json_group_array(r.reason) FROM trivia_reports r
+                    WHERE r.question_id = t.question_id AND r.guild_id = t.guild_id
+                      AND r.resolved_at IS NULL AND r.reason > '') AS reasons
+            FROM trivia_report_tallies t JOIN trivia_questions q ON q.id = t.question_id
+            WHERE t.guild_id = ?
+            ORDER BY t.reports DESC, t.first_at, t.question_id
             LIMIT ?
             """,
             (guild_id, limit),
