@@ -388,11 +388,9 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
     async def _review_page(self, interaction: discord.Interaction) -> tuple[discord.Embed, discord.ui.View | None]:
         assert interaction.guild_id is not None
         reports = await self.store.open_reports(interaction.guild_id, limit=REVIEW_REPORTS)
-        pending = await self.store.pending_suggestions(interaction.guild_id, limit=1)
-        if not pending:
+        suggestion, count = await self.store.first_pending_suggestion(interaction.guild_id)
+        if suggestion is None:
             return render.reports_embed(reports), None
-        count = await self.store.count_pending_suggestions(interaction.guild_id)
-        suggestion = pending[0]
         view = persistent_view(ReviewButton("approve", suggestion.id), ReviewButton("reject", suggestion.id))
         return render.suggestion_embed(suggestion, count, reports), view
 

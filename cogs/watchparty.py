@@ -259,9 +259,9 @@ class WatchParty(commands.Cog):
         """Upcoming watch parties in this server."""
         assert interaction.guild_id is not None
         lines = []
-        for party, going in await event_store.upcoming_with_going(self.bot.store, interaction.guild_id):
+        for party in await event_store.upcoming_with_going(self.bot.store, interaction.guild_id):
             repeat = " · weekly" if party.repeat == "weekly" else ""
-            lines.append(f"`#{party.id}` **{party.title}**: {when_line(party.starts_at)} · {going} going{repeat}")
+            lines.append(f"`#{party.id}` **{party.title}**: {when_line(party.starts_at)} · {party.going} going{repeat}")
         embed = discord.Embed(
             title="Upcoming watch parties",
             colour=discord.Colour.blurple(),

@@ -14,6 +14,7 @@ import pytest
 
 from bot.store import Store
 from bot.store.events import UPCOMING_PAGE_SQL
+from bot.store.trivia import BOARD_PAGE_SQL, FIRST_PENDING_SQL, OPEN_REPORTS_SQL
 
 
 @pytest.fixture
@@ -40,20 +41,8 @@ async def test_watchparty_autocomplete_reads_a_page_from_the_index(store: Store)
     assert steps == ["SEARCH watch_parties USING INDEX watch_parties_guild (guild_id=? AND state=?)"]
 
 
-LEADERBOARD_PAGE = """
-    SELECT user_id, points, correct, answers, wins,
-           (SELECT COUNT(*) FROM trivia_scores b
-            WHERE b.guild_id = s.guild_id AND b.period = s.period AND b.answers > 0
-              AND b.points > s.points) + 1 AS rank
-    FROM trivia_scores s
-    WHERE guild_id = ? AND period = ? AND answers > 0
-    ORDER BY points DESC, correct DESC, user_id
-    LIMIT ? OFFSET ?
-"""
-
-
 async def test_a_leaderboard_page_is_a_range_of_the_board_index(store: Store) -> None:
-    steps = await plan(store, LEADERBOARD_PAGE, (1, "all", 10, 0))
+    steps = await plan(store, BOARD_PAGE_SQL, (1, "all", 10, 0))
     assert steps[0] == "SEARCH s USING INDEX trivia_scores_page (guild_id=? AND period=?)", steps
     assert not any("SCAN" in s or "TEMP B-TREE" in s for s in steps), steps
 
@@ -66,28 +55,14 @@ async def test_the_review_queue_reads_sizes_and_tallies_not_the_queue(store: Sto
     )
     assert len(board) == 1 and board[0].startswith("SEARCH trivia_board_sizes USING")
     assert board[0].endswith("(guild_id=? AND period=?)"), board
-    pending = await plan(
-        store, "SELECT * FROM trivia_suggestions WHERE guild_id = ? AND status = 'pending' "
-        "ORDER BY created_at, id LIMIT ? OFFSET ?", (1, 1, 0)
-    )
-    assert pending == ["SEARCH trivia_suggestions USING INDEX trivia_suggestions_queue (guild_id=? AND status=?)"]
-    reports = await plan(store, OPEN_REPORTS, (1, 5))
+    pending = await plan(store, FIRST_PENDING_SQL, (1,))
+    assert pending[0] == "SEARCH s USING INDEX trivia_suggestions_queue (guild_id=? AND status=?)", pending
+    assert not any("SCAN" in s or "TEMP B-TREE" in s for s in pending), pending
+    reports = await plan(store, OPEN_REPORTS_SQL, (1, 5))
     assert reports[0] == "SEARCH t USING COVERING INDEX trivia_report_tallies_page (guild_id=?)", reports
     reasons = "COVERING INDEX trivia_reports_reasons (guild_id=? AND question_id=? AND resolved_at=? AND reason>?)"
     assert any(reasons in s for s in reports), reports
     assert not any("SCAN" in s or "TEMP B-TREE" in s for s in reports), reports
-
-
-OPEN_REPORTS = """
-    SELECT t.question_id, q.question, q.answer, t.reports, t.first_at,
-           (SELECT json_group_array(r.reason) FROM trivia_reports r
-            WHERE r.question_id = t.question_id AND r.guild_id = t.guild_id
-              AND r.resolved_at IS NULL AND r.reason > '') AS reasons
-    FROM trivia_report_tallies t JOIN trivia_questions q ON q.id = t.question_id
-    WHERE t.guild_id = ?
-    ORDER BY t.reports DESC, t.first_at, t.question_id
-    LIMIT ?
-"""
 
 
 async def test_the_triggers_keep_sizes_and_tallies_equal_to_a_recount(store: Store) -> None:

@@ -145,18 +145,16 @@ class Store:
             await self.conn.execute("ROLLBACK")
 
     async def fetch_all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+        """All rows, in one trip to aiosqlite's thread (a cursor costs three: execute, fetch, close)."""
         try:
-            async with self.conn.execute(sql, params) as cur:
-                return list(await cur.fetchall())
+            return list(await self.conn.execute_fetchall(sql, params))
         except sqlite3.OperationalError as exc:
             raise _unavailable(exc) from exc
 
     async def fetch_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
-        try:
-            async with self.conn.execute(sql, params) as cur:
-                return await cur.fetchone()
-        except sqlite3.OperationalError as exc:
-            raise _unavailable(exc) from exc
+        """The first row of a query that returns one (by key, an aggregate, or LIMIT 1), in one trip."""
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
     async def fetch_value(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = await self.fetch_one(sql, params)
