@@ -45,7 +45,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.latency import callback_latencies, percentile
+from bench.latency import CALLBACK, callback_latencies, percentile
 from bench.recaps import measure
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import load_pack, pack_fingerprint
@@ -427,6 +427,8 @@ class Run:
     ours_clicks: float
     bare_rss: float
     ours_rss: float
+    samples: tuple[Any, Any]
+    """An INTERACTION_CREATE frame and our callback body, for the json figures."""
 
 
 async def one_run(count: int, rate: float, workdir: Path, n: int) -> Run:
@@ -447,11 +449,15 @@ async def one_run(count: int, rate: float, workdir: Path, n: int) -> Run:
         bare_clicks = await click_burst(bare, bare_questions)
         ours_clicks = await click_burst(ours, ours_questions)
         rss = (bare.rss_mib(), ours.rss_mib())
+        record = next(r for r in ours.fake.interactions.values() if r.label == "/recap")
+        body = next(c.json for c in ours.fake.calls_to("POST", CALLBACK)
+                    if c.params.get("interaction_id") == str(record.id))
+        samples = ({"op": 0, "s": 1, "t": "INTERACTION_CREATE", "d": record.payload}, body)
         problems = list(bare.fake.violations) + list(ours.fake.violations)
         if problems:
             print(f"  {len(problems)} bodies Discord would refuse, e.g. {problems[0]}")
     return Run(bare_lat, ours_lat, bare_cpu, ours_cpu, bare_burst, ours_burst, statistics.median(bare_lat), lists,
-               bare_clicks, ours_clicks, *rss)
+               bare_clicks, ours_clicks, *rss, samples)
 
 
 def med(values: Sequence[float]) -> float:
@@ -483,7 +489,28 @@ def print_table(runs: Sequence[Run]) -> None:
     row("resident memory after the run", med([r.bare_rss for r in runs]), med([r.ours_rss for r in runs]), "MiB", "")
 
 
-async def in_process_figures(workdir: Path) -> None:
+def json_costs(samples: tuple[Any, Any]) -> list[tuple[str, float]]:
+    """µs per interaction to parse its gateway frame and write our answer, stdlib json vs orjson."""
+    import json
+
+    import orjson
+
+    frame, body = samples
+    frame_text, rounds = json.dumps(frame), 2_000
+
+    def per(run: Callable[[], Any]) -> float:
+        began = time.perf_counter()
+        for _ in range(rounds):
+            run()
+        return (time.perf_counter() - began) * 1e6 / rounds
+
+    return [
+        ("stdlib json", per(lambda: (json.loads(frame_text), json.dumps(body, separators=(",", ":"))))),
+        ("orjson (discord.py uses it when installed)", per(lambda: (orjson.loads(frame_text), orjson.dumps(body)))),
+    ]
+
+
+async def in_process_figures(workdir: Path, samples: tuple[Any, Any]) -> None:
     result = load_pack(DEFAULT_CONTENT_DIR)
     assert result.pack is not None
     store = await Store.open(workdir / "inproc.sqlite3")
@@ -492,6 +519,9 @@ async def in_process_figures(workdir: Path) -> None:
         built, with_cards = await snapshot_memory(store)
         print(f"\nContent snapshot memory: {built:.2f} MiB built, {with_cards:.2f} MiB with every recap, cast, "
               "fact and character card rendered for each of the 6 spoiler levels (tracemalloc)")
+        print("\nJSON per /recap interaction (parse its gateway frame, write the answer):")
+        for label, us in json_costs(samples):
+            print(f"  {label:<44} {us:>8.1f} µs")
         print("\nSearch, per query (8 queries, limit 8):")
         for label, us in await search_costs(store):
             print(f"  {label:<44} {us:>8.1f} µs" if us else f"  {label}")
@@ -508,7 +538,7 @@ async def run(runs: int, count: int, rate: float) -> int:
             results.append(await one_run(count, rate, workdir, n))
             print(f"run {n + 1}/{runs}: {time.perf_counter() - began:.0f} s", flush=True)
         print_table(results)
-        await in_process_figures(workdir)
+        await in_process_figures(workdir, results[-1].samples)
     return 0
 
 

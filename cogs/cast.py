@@ -67,7 +67,8 @@ class Cast(commands.Cog):
                 show.show.title, content.people, content.characters))
             await send_card(interaction, card, ephemeral=ephemeral)
             return
-        match, close = names.resolve(name, self._names(interaction), kinds=PEOPLE_AND_CHARACTERS)
+        match, close = content.cached(("resolve", name, PEOPLE_AND_CHARACTERS), lambda: names.resolve(
+            name, content.cast_names, kinds=PEOPLE_AND_CHARACTERS), open_ended=True)
         if match is None:
             raise _no_match(name, close, "anyone")
         if match.kind == "character":
@@ -106,7 +107,8 @@ class Cast(commands.Cog):
         """A character: who plays them and their arc season by season."""
         content = content_of(interaction)
         require_show(content)
-        match, close = names.resolve(name, self._names(interaction), kinds=CHARACTERS)
+        match, close = content.cached(("resolve", name, CHARACTERS), lambda: names.resolve(
+            name, content.cast_names, kinds=CHARACTERS), open_ended=True)
         if match is None:
             raise _no_match(name, close, "a character")
         found = content.character(match.id)
