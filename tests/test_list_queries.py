@@ -7,6 +7,7 @@ Checked with EXPLAIN QUERY PLAN on a real SQLite file: a search on the index in 
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -165,3 +166,28 @@ async def test_the_migration_counts_what_was_stored_before_it(tmp_path: Path) ->
         assert await before.fetch_value("SELECT pending FROM trivia_queue_sizes WHERE guild_id = 1") == 1
     finally:
         await before.close()
+
+
+async def test_a_page_read_on_the_loop_sees_what_was_just_written_and_falls_back_when_refused(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.execute(
+        "INSERT INTO trivia_suggestions (guild_id, author_id, question, answer, created_at) VALUES (1, 2, 'Q?', 'A', 0)"
+    )
+    assert [tuple(r) for r in await store.fetch_page(FIRST_PENDING_SQL, (1,))] == [
+        tuple(r) for r in await store.fetch_all(FIRST_PENDING_SQL, (1,))
+    ]
+    assert (await store.fetch_page(FIRST_PENDING_SQL, (1,)))[0]["waiting"] == 1
+
+    def refused() -> sqlite3.Connection:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(store, "_read_connection", refused)
+    assert (await store.fetch_page(FIRST_PENDING_SQL, (1,)))[0]["waiting"] == 1  # through aiosqlite's thread
+
+
+async def test_the_page_connection_cannot_write(store: Store) -> None:
+    await store.fetch_page("SELECT 1")
+    reader = store._read_connection()
+    with pytest.raises(sqlite3.OperationalError):
+        reader.execute("DELETE FROM trivia_suggestions")

@@ -57,6 +57,7 @@ class Store:
         self.conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._reader: sqlite3.Connection | None = None
 
     @classmethod
     async def open(cls, path: Path, *, migrate_to: int | None = None) -> Store:
@@ -83,6 +84,9 @@ class Store:
         return store
 
     async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
         await self.conn.close()
 
     async def user_version(self) -> int:
@@ -150,6 +154,27 @@ class Store:
             return list(await self.conn.execute_fetchall(sql, params))
         except sqlite3.OperationalError as exc:
             raise _unavailable(exc) from exc
+
+    async def fetch_page(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+        """As `fetch_all`, for one page of a list read through an index (tens of microseconds).
+
+        Answered right here on the event loop by a second, query-only connection: a trip to
+        aiosqlite's thread costs more than such a read (the thread has to be woken and to take the
+        GIL). WAL readers never wait for writers; if this one would (a checkpoint or recovery in
+        another process), the usual path through the thread, with its busy timeout, answers instead.
+        """
+        try:
+            return self._read_connection().execute(sql, params).fetchall()
+        except sqlite3.OperationalError:
+            return await self.fetch_all(sql, params)
+
+    def _read_connection(self) -> sqlite3.Connection:
+        if self._reader is None:
+            reader = sqlite3.connect(self.path, timeout=0, isolation_level=None, check_same_thread=False)
+            reader.row_factory = sqlite3.Row
+            reader.execute("PRAGMA query_only = ON")
+            self._reader = reader
+        return self._reader
 
     async def fetch_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
         """The first row of a query that returns one (by key, an aggregate, or LIMIT 1), in one trip."""

@@ -225,7 +225,7 @@ UPCOMING_PAGE_SQL = (
 async def upcoming_with_going(store: Store, guild_id: int, *, limit: int = 25) -> list[PartyListing]:
     """The next `limit` scheduled parties with how many are going: one query, read from the index in
     start order, so its cost is the page's, not the table's."""
-    rows = await store.fetch_all(UPCOMING_PAGE_SQL, (guild_id, limit))
+    rows = await store.fetch_page(UPCOMING_PAGE_SQL, (guild_id, limit))
     return [PartyListing(row[0], row[1], from_ts(row[2]), row[3], int(row[4])) for row in rows]
 
 

@@ -480,10 +480,11 @@ class TriviaStore:
         if rows:
             total = int(rows[0]["total"])
         else:  # an empty board, or a page past its end (then the last page is read)
-            total = int(await self._store.fetch_value(
+            sizes = await self._store.fetch_page(
                 "SELECT COALESCE(MAX(players), 0) FROM trivia_board_sizes WHERE guild_id = ? AND period = ?",
                 (guild_id, period),
-            ))
+            )
+            total = int(sizes[0][0])
         pages = max(1, math.ceil(total / page_size))
         if page > pages:
             page = pages
@@ -496,7 +497,7 @@ class TriviaStore:
     async def _board_page(self, guild_id: int, period: str, page: int, page_size: int) -> list[Any]:
         """One page of the board in one trip: a range of the board's index (migration 0005), with
         the board's size, which triggers keep, instead of a count of its rows."""
-        return await self._store.fetch_all(BOARD_PAGE_SQL, (guild_id, period, page_size, (page - 1) * page_size))
+        return await self._store.fetch_page(BOARD_PAGE_SQL, (guild_id, period, page_size, (page - 1) * page_size))
 
     async def player_stats(self, guild_id: int, user_id: int) -> PlayerStats:
         row = await self._store.fetch_one(
@@ -595,7 +596,7 @@ class TriviaStore:
 
     async def first_pending_suggestion(self, guild_id: int) -> tuple[SuggestionRecord | None, int]:
         """The oldest suggestion waiting for review and how many wait, in one trip (the review page)."""
-        rows = await self._store.fetch_all(FIRST_PENDING_SQL, (guild_id,))
+        rows = await self._store.fetch_page(FIRST_PENDING_SQL, (guild_id,))
         if not rows:
             return None, 0
         return _suggestion(rows[0]), int(rows[0]["waiting"] or 0)
@@ -680,7 +681,7 @@ class TriviaStore:
 
     async def open_reports(self, guild_id: int, *, limit: int = 10) -> list[ReportSummary]:
         """Questions with unresolved reports from this guild, most reported first."""
-        rows = await self._store.fetch_all(OPEN_REPORTS_SQL, (guild_id, limit))
+        rows = await self._store.fetch_page(OPEN_REPORTS_SQL, (guild_id, limit))
         return [
             ReportSummary(r["question_id"], r["question"], r["answer"], r["reports"],
                           tuple(reason for reason in json.loads(r["reasons"]) if reason), _dt(r["first_at"]))
