@@ -8,6 +8,7 @@ tree to the dev guild when one is configured. A global sync happens only when as
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import pkgutil
 from typing import Any
@@ -19,13 +20,16 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.content.snapshot import ContentSnapshot, empty_snapshot
-from bot.content_sync import load_snapshot, refresh_content
+from bot.content_sync import imported_since, load_snapshot, refresh_content
 from bot.discord_endpoints import point_discord_py_at
 from bot.member_cache import MemberSettingsCache
 from bot.store import Store
 from bot.timers import TimerEngine
 
 log = logging.getLogger(__name__)
+
+CONTENT_POLL_SECONDS = 10
+"""How soon a pack imported by another process (`python -m bot content import`) is served."""
 
 
 def extension_names() -> list[str]:
@@ -60,6 +64,7 @@ class LittleThingsBot(commands.Bot):
         self._store: Store | None = None
         self._timers: TimerEngine | None = None
         self._members: MemberSettingsCache | None = None
+        self._content_watch: asyncio.Task[None] | None = None
         self.content: ContentSnapshot = empty_snapshot()
         """The imported pack in memory; replaced whole (one assignment) by `reload_content`."""
         self.failed_extensions: dict[str, BaseException] = {}
@@ -88,6 +93,24 @@ class LittleThingsBot(commands.Bot):
         """Rebuild the content snapshot from the store (after an import) and swap it in at once."""
         self.content = await load_snapshot(self.store)
 
+    async def check_content(self) -> bool:
+        """Swap in the pack another process imported meanwhile, if any; True when it did."""
+        if not await imported_since(self.store, self.content):
+            return False
+        await self.reload_content()
+        log.info("content pack changed in the store; now serving pack %s",
+                 self.content.show.pack_version if self.content.show else "(none)")
+        return True
+
+    async def _watch_content(self) -> None:
+        """Poll for imports made while the bot runs (wall-clock time: operations, not game time)."""
+        while True:
+            await asyncio.sleep(CONTENT_POLL_SECONDS)
+            try:
+                await self.check_content()
+            except Exception:
+                log.exception("could not check the content pack; trying again in %d s", CONTENT_POLL_SECONDS)
+
     async def start(self, token: str, *, reconnect: bool = True) -> None:
         if self.config.api_base_url or self.config.gateway_url:
             point_discord_py_at(self.config.api_base_url, self.config.gateway_url)
@@ -98,6 +121,7 @@ class LittleThingsBot(commands.Bot):
         await refresh_content(self._store, self.config.content_dir)
         self._members = MemberSettingsCache(self._store)
         await self.reload_content()
+        self._content_watch = asyncio.create_task(self._watch_content(), name="content-watch")
         self._timers = TimerEngine(self._store, self.clock)
         for name in extension_names():
             try:
@@ -120,6 +144,8 @@ class LittleThingsBot(commands.Bot):
 
     async def close(self) -> None:
         try:
+            if self._content_watch is not None:
+                self._content_watch.cancel()
             if self._timers is not None:
                 await self._timers.stop()
             await super().close()

@@ -44,8 +44,15 @@ async def load_snapshot(store: Store) -> ContentSnapshot:
         return await _snapshot(store, show)
 
 
+async def imported_since(store: Store, snapshot: ContentSnapshot) -> bool:
+    """True when the store holds another pack than `snapshot` (imported by `python -m bot content
+    import` while the bot runs): one small read, for a watcher to poll."""
+    return await content_store.pack_fingerprint_stored(store) != snapshot.fingerprint
+
+
 async def _snapshot(store: Store, show: content_store.ShowInfo) -> ContentSnapshot:
     return ContentSnapshot(
+        fingerprint=await content_store.pack_fingerprint_stored(store),
         show=show,
         seasons=tuple(await content_store.list_seasons(store)),
         people=tuple(await content_store.list_people(store)),

@@ -105,6 +105,8 @@ class ContentSnapshot:
     stats: Mapping[str, int]
     """Row counts as `content_stats` gives them (for /about)."""
     search_index: SearchIndex
+    fingerprint: str | None = None
+    """Of the imported pack this was read from: a new import in another process changes it."""
     season_by_number: Mapping[int, Season] = field(init=False)
     person_by_id: Mapping[str, Person] = field(init=False)
     character_by_id: Mapping[str, Character] = field(init=False)

@@ -384,6 +384,12 @@ async def content_stats(store: Store) -> dict[str, int]:
     return stats
 
 
+async def pack_fingerprint_stored(store: Store) -> str | None:
+    """The fingerprint of the pack last imported (None before the first import)."""
+    value = await store.fetch_value("SELECT value FROM pack_meta WHERE key = 'fingerprint'")
+    return None if value is None else str(value)
+
+
 async def pack_version(store: Store) -> str | None:
     value = await store.fetch_value("SELECT value FROM pack_meta WHERE key = 'version'")
     return None if value is None else str(value)
