@@ -3,8 +3,8 @@
 Our bot runs as `python -m bot` configured only by its environment (as tests/e2e/test_process.py
 does); the floor is `bench/bare_bot.py`, a bare discord.py bot answering `/ping` (and four buttons),
 also its own process. Each bot has its own stand-in in this process (the stand-in serves one
-application); both bots run side by side and are measured in turns, so they share the machine's
-state. Printed, the median over `--runs` runs of:
+application); both bots run side by side and are measured in alternating blocks of 20, so a change
+in the (shared) machine's load weighs on both alike. Printed, the median over `--runs` runs of:
 
 - latency, dispatch -> callback POST, of /recap, /cast, /fact, /search, /about pooled (vs /ping):
   median and p99, and the bot process's CPU time per interaction (from /proc/<pid>/stat);
@@ -145,17 +145,31 @@ async def bot_process(name: str, argv: Sequence[str], workdir: Path, db_path: Pa
 # -- measurements ---------------------------------------------------------------------------------
 
 
-async def pooled_latency(bot: BotProcess, cases: Sequence[tuple[str, dict[str, Any]]], count: int, rate: float
-                         ) -> tuple[list[float], float]:
-    """Latencies (ms) of `count` of each case at `rate`, and CPU ms of the bot per interaction."""
+BLOCK = 20
+"""Interactions per block: the two bots are measured in alternating blocks, so a change in the
+machine's load (it is shared) weighs on both alike."""
+
+
+async def paired_latency(
+    bare: BotProcess, ours: BotProcess, cases: Sequence[tuple[str, dict[str, Any]]], count: int, rate: float
+) -> tuple[list[float], list[float], float, float]:
+    """`count` of each case on our bot and as many /ping on the bare one, in alternating blocks:
+    (bare ms, ours ms, bare CPU ms per interaction, ours CPU ms per interaction)."""
     for command, options in cases:  # warm-up
-        await measure(bot.fake, command, options, min(20, count), rate)
-    began = bot.cpu_seconds()
-    samples: list[float] = []
-    for command, options in cases:
-        samples += await measure(bot.fake, command, options, count, rate)
-    cpu_ms = (bot.cpu_seconds() - began) * 1000 / (count * len(cases))
-    return samples, cpu_ms
+        await measure(ours.fake, command, options, BLOCK, rate)
+    await measure(bare.fake, "ping", {}, BLOCK, rate)
+    bare_ms: list[float] = []
+    ours_ms: list[float] = []
+    cpu = {"bare": 0.0, "ours": 0.0}
+    for _ in range(max(1, count // BLOCK)):
+        for command, options in cases:
+            for bot, fake_command, fake_options, out in (
+                (bare, "ping", {}, bare_ms), (ours, command, options, ours_ms)
+            ):
+                began = bot.cpu_seconds()
+                out += await measure(bot.fake, fake_command, fake_options, BLOCK, rate)
+                cpu[bot.name] += bot.cpu_seconds() - began
+    return bare_ms, ours_ms, cpu["bare"] * 1000 / len(bare_ms), cpu["ours"] * 1000 / len(ours_ms)
 
 
 async def answered_per_second(fake: LocalDiscord, records: Sequence[InteractionRecord], what: str) -> float:
@@ -244,18 +258,25 @@ def fill_rows(db_path: Path, guild_id: int, channel_id: int, creator_id: int, ta
         conn.close()
 
 
-async def list_costs(bot: BotProcess, count: int, rate: float) -> dict[tuple[str, int], float]:
-    assert bot.db_path is not None
-    fake = bot.fake
+async def list_costs(bare: BotProcess, ours: BotProcess, count: int, rate: float
+                     ) -> dict[tuple[str, int], tuple[float, float]]:
+    """(bare /ping median, list median) per list command and rows stored, in alternating blocks."""
+    assert ours.db_path is not None
+    fake = ours.fake
     general = fake.channel("general").id
     have = 0
-    out: dict[tuple[str, int], float] = {}
+    out: dict[tuple[str, int], tuple[float, float]] = {}
     for rows in ROW_COUNTS:
-        await asyncio.to_thread(fill_rows, bot.db_path, fake.guild.id, general, fake.user("alice").id, rows, have)
+        await asyncio.to_thread(fill_rows, ours.db_path, fake.guild.id, general, fake.user("alice").id, rows, have)
         have = rows
         for command, user in LISTS:
-            await timed_as(fake, command, user, min(10, count), rate)  # warm-up
-            out[(command, rows)] = statistics.median(await timed_as(fake, command, user, count, rate))
+            await timed_as(fake, command, user, BLOCK, rate)  # warm-up
+            floor: list[float] = []
+            listed: list[float] = []
+            for _ in range(max(1, count // BLOCK)):
+                floor += await timed_as(bare.fake, "ping", "alice", BLOCK, rate)
+                listed += await timed_as(fake, command, user, BLOCK, rate)
+            out[(command, rows)] = (statistics.median(floor), statistics.median(listed))
     return out
 
 
@@ -421,8 +442,7 @@ class Run:
     ours_cpu: float
     bare_burst: float
     ours_burst: float
-    bare_ping_median: float
-    lists: dict[tuple[str, int], float]
+    lists: dict[tuple[str, int], tuple[float, float]]
     bare_clicks: float
     ours_clicks: float
     bare_rss: float
@@ -438,11 +458,13 @@ async def one_run(count: int, rate: float, workdir: Path, n: int) -> Run:
         bot_process("ours", ["-m", "bot"], workdir, db_path) as ours,
     ):
         await ours.fake.slash("spoilers", season=2, user="alice")  # one reader in three has the guard on
-        bare_lat, bare_cpu = await pooled_latency(bare, [("ping", {})], count * len(READS), rate)
-        ours_lat, ours_cpu = await pooled_latency(ours, READS, count, rate)
-        bare_burst = await burst(bare, "ping", {}, BURST)
-        ours_burst = await burst(ours, "recap", {"season": 2}, BURST)
-        lists = await list_costs(ours, min(count, 60), rate)
+        bare_lat, ours_lat, bare_cpu, ours_cpu = await paired_latency(bare, ours, READS, count, rate)
+        bursts: dict[str, list[float]] = {"bare": [], "ours": []}
+        for _ in range(3):
+            bursts["bare"].append(await burst(bare, "ping", {}, BURST))
+            bursts["ours"].append(await burst(ours, "recap", {"season": 2}, BURST))
+        bare_burst, ours_burst = statistics.median(bursts["bare"]), statistics.median(bursts["ours"])
+        lists = await list_costs(bare, ours, min(count, 100), rate)
         set_answer_seconds(db_path, ours.fake.guild.id, 120)
         bare_questions = await open_questions(bare, "buttons", {})
         ours_questions = await open_questions(ours, "trivia start", {"rounds": 1})
@@ -456,7 +478,7 @@ async def one_run(count: int, rate: float, workdir: Path, n: int) -> Run:
         problems = list(bare.fake.violations) + list(ours.fake.violations)
         if problems:
             print(f"  {len(problems)} bodies Discord would refuse, e.g. {problems[0]}")
-    return Run(bare_lat, ours_lat, bare_cpu, ours_cpu, bare_burst, ours_burst, statistics.median(bare_lat), lists,
+    return Run(bare_lat, ours_lat, bare_cpu, ours_cpu, bare_burst, ours_burst, lists,
                bare_clicks, ours_clicks, *rss, samples)
 
 
@@ -483,7 +505,8 @@ def print_table(runs: Sequence[Run]) -> None:
     for command, _ in LISTS:
         for rows in ROW_COUNTS:
             row(f"`/{command}` with {rows:,} rows stored, median (bare: `/ping`)",
-                med([r.bare_ping_median for r in runs]), med([r.lists[(command, rows)] for r in runs]), "ms", "≤ 1.5×")
+                med([r.lists[(command, rows)][0] for r in runs]), med([r.lists[(command, rows)][1] for r in runs]),
+                "ms", "≤ 1.5×")
     row(f"trivia answer clicks, {PLAYERS} players × {GAMES} games at once, per second (bare: buttons)",
         med([r.bare_clicks for r in runs]), med([r.ours_clicks for r in runs]), "/s", "≥ 0.9×")
     row("resident memory after the run", med([r.bare_rss for r in runs]), med([r.ours_rss for r in runs]), "MiB", "")
