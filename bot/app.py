@@ -23,6 +23,8 @@ from bot.content.snapshot import ContentSnapshot, empty_snapshot
 from bot.content_sync import imported_since, load_snapshot, refresh_content
 from bot.discord_endpoints import point_discord_py_at
 from bot.member_cache import MemberSettingsCache
+from bot.refusals import RefusalBook
+from bot.replays import ReplayGuard, guard_parsers
 from bot.store import Store
 from bot.timers import TimerEngine
 
@@ -68,6 +70,11 @@ class LittleThingsBot(commands.Bot):
         self.content: ContentSnapshot = empty_snapshot()
         """The imported pack in memory; replaced whole (one assignment) by `reload_content`."""
         self.failed_extensions: dict[str, BaseException] = {}
+        self.replays = ReplayGuard()
+        """Drops an INTERACTION_CREATE or MESSAGE_CREATE delivered twice, before any handler (see bot.replays)."""
+        guard_parsers(self._connection.parsers, self.replays)
+        self.refusals = RefusalBook()
+        """Posts Discord refused (403/404) on someone's behalf, per server, for /about (see cogs._refused)."""
 
     @property
     def store(self) -> Store:

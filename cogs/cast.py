@@ -1,7 +1,8 @@
 """/cast and /character: who plays whom, forgiving of typos and partial names.
 
-Names are matched by `bot.presentation.names` (rapidfuzz) against every name and alias in the store;
-a name that matches nothing clearly gets the closest names back, ephemerally.
+Names are matched by `bot.presentation.names` (rapidfuzz) against every name and alias in the content
+snapshot; a name that matches nothing clearly gets the closest names back, ephemerally. Cards and
+name resolutions are built once per snapshot and spoiler level (`cogs.recaps.rendered`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from bot.errors import NotFoundError
 from bot.presentation import cards, names
 from bot.store import Store
 from bot.store.content import CastName
-from cogs.recaps import EPHEMERAL, content_of, rendered, require_show, send_card, watched_by
+from cogs.recaps import EPHEMERAL, content_of, offered_names, rendered, require_show, send_card, watched_by
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,9 @@ def _no_match(text: str, close: Sequence[names.NameMatch], what: str) -> NotFoun
     if close:
         offer = ", ".join(f"**{m.name}**" for m in close[:5])
         return NotFoundError(f"I couldn't find {what} called {text!r}. Closest names: {offer}.")
-    return NotFoundError(f"I couldn't find {what} called {text!r}. Start typing a name and pick a suggestion.")
+    return NotFoundError(
+        f"I couldn't find {what} called {text!r}, nor any name close to it. Start typing a name and pick a suggestion."
+    )
 
 
 def _choices(matches: Sequence[names.NameMatch]) -> list[app_commands.Choice[str]]:
@@ -50,8 +53,14 @@ class Cast(commands.Cog):
         store: Store = self.bot.store  # type: ignore[attr-defined]
         return store
 
-    def _names(self, interaction: discord.Interaction) -> tuple[CastName, ...]:
-        return content_of(interaction).cast_names
+    def _resolve(
+        self, interaction: discord.Interaction, name: str, kinds: tuple[str, ...]
+    ) -> tuple[names.NameMatch | None, list[names.NameMatch]]:
+        content = content_of(interaction)
+        resolved: tuple[names.NameMatch | None, list[names.NameMatch]] = content.cached(
+            ("resolve", name, kinds), lambda: names.resolve(name, content.cast_names, kinds=kinds), open_ended=True
+        )
+        return resolved
 
     @app_commands.command(name="cast")
     @app_commands.describe(name="An actor or a character (optional: without it, the whole cast)", ephemeral=EPHEMERAL)
@@ -63,18 +72,18 @@ class Cast(commands.Cog):
         content = content_of(interaction)
         show = require_show(content)
         if name is None:
-            card = rendered(content, ("cast",), lambda: cards.cast_list_card(
-                show.show.title, content.people, content.characters))
+            watched = await watched_by(interaction)
+            card = rendered(content, ("cast", watched), lambda: cards.cast_list_card(
+                show.show.title, content.people, content.characters, watched))
             await send_card(interaction, card, ephemeral=ephemeral)
             return
-        match, close = content.cached(("resolve", name, PEOPLE_AND_CHARACTERS), lambda: names.resolve(
-            name, content.cast_names, kinds=PEOPLE_AND_CHARACTERS), open_ended=True)
+        match, close = self._resolve(interaction, name, PEOPLE_AND_CHARACTERS)
         if match is None:
-            raise _no_match(name, close, "anyone")
+            raise _no_match(name, await self._visible(interaction, close), "anyone")
         if match.kind == "character":
             character = content.character(match.id)
             if character is None:
-                raise _no_match(name, close, "anyone")
+                raise _no_match(name, await self._visible(interaction, close), "anyone")
             if character.played_by is None:
                 watched = await watched_by(interaction)
                 unplayed = character
@@ -87,17 +96,24 @@ class Cast(commands.Cog):
             person_id = match.id
         person = content.person(person_id)
         if person is None:
-            raise _no_match(name, close, "anyone")
+            raise _no_match(name, await self._visible(interaction, close), "anyone")
         actor = person
-        card = rendered(content, ("person", person.id),
-                        lambda: cards.person_card(actor, content.characters_played_by(actor.id)))
+        watched = await watched_by(interaction)
+        card = rendered(content, ("person", person.id, watched),
+                        lambda: cards.person_card(actor, list(content.characters_played_by(actor.id)), watched))
         await send_card(interaction, card, ephemeral=ephemeral)
+
+    async def _offered_names(self, interaction: discord.Interaction) -> list[CastName]:
+        return await offered_names(interaction)
+
+    async def _visible(self, interaction: discord.Interaction, close: list[names.NameMatch]) -> list[names.NameMatch]:
+        """Did-you-mean names, without characters the member has not reached yet."""
+        keep = {(e.kind, e.id) for e in await self._offered_names(interaction)}
+        return [m for m in close if (m.kind, m.id) in keep]
 
     @cast.autocomplete("name")
     async def cast_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        content = content_of(interaction)
-        return content.cached(("cast-choices", current), lambda: _choices(
-            names.rank(current, self._names(interaction), kinds=PEOPLE_AND_CHARACTERS)), open_ended=True)
+        return _choices(names.rank(current, await self._offered_names(interaction), kinds=PEOPLE_AND_CHARACTERS))
 
     @app_commands.command(name="character")
     @app_commands.describe(name="The character's name (typos are fine)", ephemeral=EPHEMERAL)
@@ -107,13 +123,12 @@ class Cast(commands.Cog):
         """A character: who plays them and their arc season by season."""
         content = content_of(interaction)
         require_show(content)
-        match, close = content.cached(("resolve", name, CHARACTERS), lambda: names.resolve(
-            name, content.cast_names, kinds=CHARACTERS), open_ended=True)
+        match, close = self._resolve(interaction, name, CHARACTERS)
         if match is None:
-            raise _no_match(name, close, "a character")
+            raise _no_match(name, await self._visible(interaction, close), "a character")
         found = content.character(match.id)
         if found is None:
-            raise _no_match(name, close, "a character")
+            raise _no_match(name, await self._visible(interaction, close), "a character")
         character = found
         actor = content.person(character.played_by) if character.played_by else None
         watched = await watched_by(interaction)
@@ -125,9 +140,7 @@ class Cast(commands.Cog):
     async def character_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        content = content_of(interaction)
-        return content.cached(("character-choices", current), lambda: _choices(
-            names.rank(current, self._names(interaction), kinds=CHARACTERS)), open_ended=True)
+        return _choices(names.rank(current, await self._offered_names(interaction), kinds=CHARACTERS))
 
 
 async def setup(bot: commands.Bot) -> None:

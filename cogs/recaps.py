@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import spoilers
 from bot.content.models import MAX_SEASON
 from bot.content.snapshot import ContentSnapshot
 from bot.errors import NotFoundError, UserError
@@ -62,6 +63,23 @@ async def watched_by(interaction: discord.Interaction) -> int | None:
     members = interaction.client.members  # type: ignore[attr-defined]
     season: int | None = await members.spoiler_season(interaction.guild_id, interaction.user.id)
     return season
+
+
+async def offered_names(interaction: discord.Interaction) -> list[content_store.CastName]:
+    """Names that may be suggested to this member: characters they have not reached yet are left out
+    (a suggestion cannot hold spoiler tags); actors are always offered. One list per spoiler level
+    and snapshot."""
+    content = content_of(interaction)
+    watched = await watched_by(interaction)
+
+    def build() -> list[content_store.CastName]:
+        if watched is None:
+            return list(content.cast_names)
+        firsts = {c.id: spoilers.first_season(c) for c in content.characters}
+        return [e for e in content.cast_names if e.kind != "character" or spoilers.offered(firsts.get(e.id), watched)]
+
+    offered: list[content_store.CastName] = content.cached(("offered-names", watched), build)
+    return offered
 
 
 def to_embed(draft: EmbedDraft) -> discord.Embed:
@@ -178,9 +196,11 @@ async def recap_page(
         episodes = [e.number for e in season.episodes]
         episode = next((e for e in season.episodes if e.number == episode_number), None)
         if episode is None:
+            nearest = sorted(episodes, key=lambda n: (abs(n - episode_number), n))[:1]
+            guess = f" Did you mean episode {nearest[0]}?" if nearest else ""
             raise NotFoundError(
                 f"Season {season.number} has no episode {episode_number} "
-                f"(it has {len(episodes)}: {', '.join(map(str, episodes)) or 'none'})."
+                f"(it has {len(episodes)}: {', '.join(map(str, episodes)) or 'none'}).{guess}"
             )
         shown = episode
         draft = rendered(content, ("episode", season.number, episode.number, watched),
@@ -256,12 +276,12 @@ class Recaps(commands.Cog):
         except (TypeError, ValueError):
             return []
         episodes = content_of(interaction).episodes(number)
+        watched = await watched_by(interaction)
+        shown = [(e, spoilers.episode_choice_name(e, watched)) for e in episodes]
         return [
-            app_commands.Choice(
-                name=f"Episode {e.number}" + (f": {e.title}" if e.title else ""), value=e.number
-            )
-            for e in episodes
-            if _matches(str(current or ""), str(e.number), e.title or "")
+            app_commands.Choice(name=name, value=e.number)
+            for e, name in shown
+            if _matches(str(current or ""), name)
         ][:25]
 
     # -- /fact ----------------------------------------------------------------------------------
@@ -276,7 +296,10 @@ class Recaps(commands.Cog):
             topics = content.fact_topics
             key = topic.strip().casefold().replace(" ", "-")
             if key not in topics:
-                raise NotFoundError(f"There are no facts about {topic!r}. Topics: {', '.join(topics)}.")
+                spoken = [t.replace("-", " ") for t in topics]
+                close = names.suggest(topic, spoken)
+                guess = f" Did you mean {', '.join(f'**{t}**' for t in close)}?" if close else ""
+                raise NotFoundError(f"There are no facts about {topic!r}.{guess} Topics: {', '.join(spoken)}.")
             topic = key
         channel = interaction.channel_id or 0
         fact = content.random_fact(topic, exclude_id=self.last_fact.get(channel))
@@ -322,8 +345,8 @@ class Recaps(commands.Cog):
 
     async def _search_help(self, interaction: discord.Interaction, problem: str, query: str = "") -> None:
         """Not an error: say what went wrong and what to try, from the names the pack knows."""
-        entries = content_of(interaction).cast_names
-        close = names.rank(query, entries, limit=3) if query else []
+        entries = await offered_names(interaction)
+        close = names.closest(query, entries, limit=3) if query else []
         if close:
             hint = "Did you mean " + ", ".join(f"**{m.name}**" for m in close) + "?"
         else:

@@ -212,11 +212,12 @@ class PartyListing:
     title: str
     starts_at: datetime
     repeat: str
+    season: int | None
     going: int
 
 
 UPCOMING_PAGE_SQL = (
-    "SELECT p.id, p.title, p.starts_at, p.repeat_rule, "
+    "SELECT p.id, p.title, p.starts_at, p.repeat_rule, p.season, "
     "(SELECT COUNT(*) FROM party_rsvps r WHERE r.party_id = p.id AND r.status = 'going') AS going "
     "FROM watch_parties p WHERE p.guild_id = ? AND p.state = 'scheduled' ORDER BY p.starts_at, p.id LIMIT ?"
 )
@@ -226,7 +227,7 @@ async def upcoming_with_going(store: Store, guild_id: int, *, limit: int = 25) -
     """The next `limit` scheduled parties with how many are going: one query, read from the index in
     start order, so its cost is the page's, not the table's."""
     rows = await store.fetch_page(UPCOMING_PAGE_SQL, (guild_id, limit))
-    return [PartyListing(row[0], row[1], from_ts(row[2]), row[3], int(row[4])) for row in rows]
+    return [PartyListing(row[0], row[1], from_ts(row[2]), row[3], row[4], int(row[5])) for row in rows]
 
 
 async def set_party_messages(

@@ -40,7 +40,7 @@ DEFAULT_PAGE_SIZE = 10
 
 
 # List pages (each a range of an index in the list's order; sizes and tallies kept by the triggers
-# of migration 0005), module constants so tests can check their query plans.
+# of migration `list_pages`), module constants so tests can check their query plans.
 BOARD_PAGE_SQL = """
     SELECT user_id, points, correct, answers, wins,
            (SELECT COUNT(*) FROM trivia_scores b
@@ -495,7 +495,7 @@ class TriviaStore:
         return LeaderboardPage(scope, period, page, pages, total, entries)
 
     async def _board_page(self, guild_id: int, period: str, page: int, page_size: int) -> list[Any]:
-        """One page of the board in one trip: a range of the board's index (migration 0005), with
+        """One page of the board in one trip: a range of the board's index (migration `list_pages`), with
         the board's size, which triggers keep, instead of a count of its rows."""
         return await self._store.fetch_page(BOARD_PAGE_SQL, (guild_id, period, page_size, (page - 1) * page_size))
 

@@ -23,7 +23,7 @@ from bot.clock import Clock
 from bot.store import timers as timer_store
 from bot.store.core import Store
 from bot.store.timers import ClaimedGroup, Outcome, Timer, TimerSpec
-from bot.timers.model import Firing, Handler, PermanentTimerError, RetryableTimerError
+from bot.timers.model import Firing, Handler, PermanentTimerError, ReportedTimerError, RetryableTimerError
 
 log = logging.getLogger(__name__)
 
@@ -280,7 +280,8 @@ class TimerEngine:
         try:
             await handler(firing)
         except PermanentTimerError as exc:
-            log.warning("timer %s (%s) failed for good: %s", firing.group, firing.kind, exc)
+            level = logging.INFO if isinstance(exc, ReportedTimerError) else logging.WARNING
+            log.log(level, "timer %s (%s) failed for good: %s", firing.group, firing.kind, exc)
             return Outcome(ids, "failed", error=_describe(exc)) if ids else None
         except RetryableTimerError as exc:
             log.info("timer %s (%s) will be retried: %s", firing.group, firing.kind, exc)
