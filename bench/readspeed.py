@@ -201,8 +201,10 @@ async def open_questions(bot: BotProcess, command: str, options: Mapping[str, An
     return found
 
 
-async def click_burst(bot: BotProcess, questions: Sequence[Message]) -> float:
+async def click_burst(bot: BotProcess, questions: Sequence[Message]) -> tuple[float, float]:
+    """(clicks answered per second, CPU ms of the bot per click)."""
     fake = bot.fake
+    began = bot.cpu_seconds()
     records = []
     for player in range(PLAYERS):
         for message in questions:
@@ -212,7 +214,8 @@ async def click_burst(bot: BotProcess, questions: Sequence[Message]) -> float:
                 data={"custom_id": button["custom_id"], "component_type": 2}, label="bench click",
                 source_message=message,
             ))
-    return await answered_per_second(fake, records, "clicks")
+    rate = await answered_per_second(fake, records, "clicks")
+    return rate, (bot.cpu_seconds() - began) * 1000 / len(records)
 
 
 # -- rows for the list commands (written by "another process", like an operator's tool) ------------
@@ -259,13 +262,14 @@ def fill_rows(db_path: Path, guild_id: int, channel_id: int, creator_id: int, ta
 
 
 async def list_costs(bare: BotProcess, ours: BotProcess, count: int, rate: float
-                     ) -> dict[tuple[str, int], tuple[float, float]]:
-    """(bare /ping median, list median) per list command and rows stored, in alternating blocks."""
+                     ) -> dict[tuple[str, int], tuple[float, float, float, float]]:
+    """(bare /ping median ms, list median ms, bare CPU ms, list CPU ms per interaction) per list
+    command and rows stored, in alternating blocks."""
     assert ours.db_path is not None
     fake = ours.fake
     general = fake.channel("general").id
     have = 0
-    out: dict[tuple[str, int], tuple[float, float]] = {}
+    out: dict[tuple[str, int], tuple[float, float, float, float]] = {}
     for rows in ROW_COUNTS:
         await asyncio.to_thread(fill_rows, ours.db_path, fake.guild.id, general, fake.user("alice").id, rows, have)
         have = rows
@@ -273,10 +277,14 @@ async def list_costs(bare: BotProcess, ours: BotProcess, count: int, rate: float
             await timed_as(fake, command, user, BLOCK, rate)  # warm-up
             floor: list[float] = []
             listed: list[float] = []
+            cpu = {"bare": 0.0, "ours": 0.0}
             for _ in range(max(1, count // BLOCK)):
-                floor += await timed_as(bare.fake, "ping", "alice", BLOCK, rate)
-                listed += await timed_as(fake, command, user, BLOCK, rate)
-            out[(command, rows)] = (statistics.median(floor), statistics.median(listed))
+                for bot, name, as_user, samples in ((bare, "ping", "alice", floor), (ours, command, user, listed)):
+                    began = bot.cpu_seconds()
+                    samples += await timed_as(bot.fake, name, as_user, BLOCK, rate)
+                    cpu[bot.name] += bot.cpu_seconds() - began
+            out[(command, rows)] = (statistics.median(floor), statistics.median(listed),
+                                    cpu["bare"] * 1000 / len(floor), cpu["ours"] * 1000 / len(listed))
     return out
 
 
@@ -442,9 +450,9 @@ class Run:
     ours_cpu: float
     bare_burst: float
     ours_burst: float
-    lists: dict[tuple[str, int], tuple[float, float]]
-    bare_clicks: float
-    ours_clicks: float
+    lists: dict[tuple[str, int], tuple[float, float, float, float]]
+    bare_clicks: tuple[float, float]
+    ours_clicks: tuple[float, float]
     bare_rss: float
     ours_rss: float
     samples: tuple[Any, Any]
@@ -508,7 +516,14 @@ def print_table(runs: Sequence[Run]) -> None:
                 med([r.lists[(command, rows)][0] for r in runs]), med([r.lists[(command, rows)][1] for r in runs]),
                 "ms", "≤ 1.5×")
     row(f"trivia answer clicks, {PLAYERS} players × {GAMES} games at once, per second (bare: buttons)",
-        med([r.bare_clicks for r in runs]), med([r.ours_clicks for r in runs]), "/s", "≥ 0.9×")
+        med([r.bare_clicks[0] for r in runs]), med([r.ours_clicks[0] for r in runs]), "/s", "≥ 0.9×")
+    row("CPU per trivia answer click in that burst", med([r.bare_clicks[1] for r in runs]),
+        med([r.ours_clicks[1] for r in runs]), "ms", "")
+    for command, _ in LISTS:
+        for rows in ROW_COUNTS:
+            row(f"CPU per `/{command}` with {rows:,} rows stored (bare: `/ping`)",
+                med([r.lists[(command, rows)][2] for r in runs]), med([r.lists[(command, rows)][3] for r in runs]),
+                "ms", "")
     row("resident memory after the run", med([r.bare_rss for r in runs]), med([r.ours_rss for r in runs]), "MiB", "")
 
 

@@ -8,9 +8,11 @@ content. The bot swaps in a new snapshot with one attribute assignment, so a com
 before an import finishes with the old pack and never sees half of the new one.
 
 Search stays SQLite FTS5 (bm25 ranking and `snippet()`, so every answer is the one the store gave),
-but on a private in-memory copy of the index queried synchronously: at this size that takes tens
-of microseconds, less than one hop to aiosqlite's thread (`bench/readspeed.py --search` prints
-the comparison with a pure-Python inverted index).
+on a private in-memory copy of the index queried synchronously, and each query's hits are kept for
+the snapshot's life. `bench/readspeed.py` prints the comparison: the in-memory FTS5 query costs
+about half of the trip through aiosqlite's thread; a pure-Python inverted index ranks faster still,
+but only by writing its own bm25 and snippets, which would change the answers, for a difference that
+the per-query memo leaves to each query's first time.
 
 `cached` memoises what does not depend on the member (a rendered card per spoiler level, a search
 result list): built once per snapshot, reused until the next import replaces the snapshot.
