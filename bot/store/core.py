@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -58,6 +59,8 @@ class Store:
         self.path = path
         self._write_lock = asyncio.Lock()
         self._reader: sqlite3.Connection | None = None
+        # Told ("read" | "write", seconds) after each query / transaction: the metrics hook.
+        self.observer: Callable[[str, float], None] | None = None
 
     @classmethod
     async def open(cls, path: Path, *, migrate_to: int | None = None) -> Store:
@@ -129,6 +132,7 @@ class Store:
         half-open transaction that would make every later write fail.
         """
         async with self._write_lock:
+            started = time.perf_counter()
             try:
                 await _finish(self.conn.execute("BEGIN IMMEDIATE"), on_cancel=self._rollback)
             except sqlite3.OperationalError as exc:
@@ -143,6 +147,8 @@ class Store:
             except sqlite3.OperationalError as exc:
                 await _finish(self._rollback())
                 raise _unavailable(exc) from exc
+            if self.observer is not None:
+                self.observer("write", time.perf_counter() - started)
 
     async def _rollback(self) -> None:
         if self.conn.in_transaction:
@@ -150,10 +156,14 @@ class Store:
 
     async def fetch_all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
         """All rows, in one trip to aiosqlite's thread (a cursor costs three: execute, fetch, close)."""
+        started = time.perf_counter()
         try:
-            return list(await self.conn.execute_fetchall(sql, params))
+            rows = list(await self.conn.execute_fetchall(sql, params))
         except sqlite3.OperationalError as exc:
             raise _unavailable(exc) from exc
+        if self.observer is not None:
+            self.observer("read", time.perf_counter() - started)
+        return rows
 
     async def fetch_page(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
         """As `fetch_all`, for one page of a list read through an index (tens of microseconds).
@@ -163,10 +173,14 @@ class Store:
         GIL). WAL readers never wait for writers; if this one would (a checkpoint or recovery in
         another process), the usual path through the thread, with its busy timeout, answers instead.
         """
+        started = time.perf_counter()
         try:
-            return self._read_connection().execute(sql, params).fetchall()
+            rows: list[aiosqlite.Row] = self._read_connection().execute(sql, params).fetchall()
         except sqlite3.OperationalError:
             return await self.fetch_all(sql, params)
+        if self.observer is not None:
+            self.observer("read", time.perf_counter() - started)
+        return rows
 
     def _read_connection(self) -> sqlite3.Connection:
         if self._reader is None:

@@ -251,7 +251,7 @@ async def reveal(store: Store, post_id: int, *, now: datetime) -> Reveal | None:
             prev = await cur.fetchone()
         previous_day = date.fromisoformat(prev[0]) if prev is not None and prev[0] else None
         async with conn.execute(
-            "SELECT a.user_id, a.correct, s.current, s.best, s.last_day FROM qotd_answers a "
+            "SELECT a.user_id, a.correct, s.current_days, s.best_days, s.last_day FROM qotd_answers a "
             "LEFT JOIN qotd_streaks s ON s.guild_id = ? AND s.user_id = a.user_id "
             "WHERE a.post_id = ? ORDER BY a.answered_at, a.user_id",
             (post.guild_id, post.id),
@@ -259,16 +259,16 @@ async def reveal(store: Store, post_id: int, *, now: datetime) -> Reveal | None:
             answers = list(await cur.fetchall())
         right: list[int] = []
         for a in answers:
-            before = Streak(a["user_id"], a["current"] or 0, a["best"] or 0, _day(a["last_day"]))
+            before = Streak(a["user_id"], a["current_days"] or 0, a["best_days"] or 0, _day(a["last_day"]))
             after = apply_result(before, day=post.day, previous_day=previous_day, correct=bool(a["correct"]))
             if a["correct"]:
                 right.append(a["user_id"])
-            if after != before or a["current"] is None:
+            if after != before or a["current_days"] is None:
                 await conn.execute(
-                    "INSERT INTO qotd_streaks (guild_id, user_id, current, best, last_day, updated_at) "
+                    "INSERT INTO qotd_streaks (guild_id, user_id, current_days, best_days, last_day, updated_at) "
                     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
-                    "current = excluded.current, best = excluded.best, last_day = excluded.last_day, "
-                    "updated_at = excluded.updated_at",
+                    "current_days = excluded.current_days, best_days = excluded.best_days, "
+                    "last_day = excluded.last_day, updated_at = excluded.updated_at",
                     (post.guild_id, after.user_id, after.current, after.best,
                      after.last_day.isoformat() if after.last_day else None, stamp),
                 )
@@ -287,7 +287,7 @@ async def last_revealed_day(store: Store, guild_id: int) -> date | None:
 
 async def get_streak(store: Store, guild_id: int, user_id: int) -> Streak:
     row = await store.fetch_one(
-        "SELECT user_id, current, best, last_day FROM qotd_streaks WHERE guild_id = ? AND user_id = ?",
+        "SELECT user_id, current_days, best_days, last_day FROM qotd_streaks WHERE guild_id = ? AND user_id = ?",
         (guild_id, user_id),
     )
     return Streak(user_id) if row is None else _streak(row)
@@ -296,7 +296,7 @@ async def get_streak(store: Store, guild_id: int, user_id: int) -> Streak:
 async def streaks(store: Store, guild_id: int, *, since: date | None) -> list[Streak]:
     """Streaks that may still be alive (last counted day on or after `since`)."""
     rows = await store.fetch_all(
-        "SELECT user_id, current, best, last_day FROM qotd_streaks WHERE guild_id = ? AND current > 0 "
+        "SELECT user_id, current_days, best_days, last_day FROM qotd_streaks WHERE guild_id = ? AND current_days > 0 "
         "AND last_day >= ?",
         (guild_id, since.isoformat() if since else ""),
     )
@@ -305,8 +305,8 @@ async def streaks(store: Store, guild_id: int, *, since: date | None) -> list[St
 
 async def best_streaks(store: Store, guild_id: int, *, limit: int = 3) -> list[Streak]:
     rows = await store.fetch_all(
-        "SELECT user_id, current, best, last_day FROM qotd_streaks WHERE guild_id = ? AND best > 0 "
-        "ORDER BY best DESC, user_id LIMIT ?",
+        "SELECT user_id, current_days, best_days, last_day FROM qotd_streaks WHERE guild_id = ? AND best_days > 0 "
+        "ORDER BY best_days DESC, user_id LIMIT ?",
         (guild_id, limit),
     )
     return [_streak(r) for r in rows]
@@ -372,4 +372,4 @@ def _post(row: aiosqlite.Row) -> QotdPost:
 
 
 def _streak(row: aiosqlite.Row) -> Streak:
-    return Streak(row["user_id"], row["current"], row["best"], _day(row["last_day"]))
+    return Streak(row["user_id"], row["current_days"], row["best_days"], _day(row["last_day"]))

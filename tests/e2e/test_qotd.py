@@ -308,3 +308,43 @@ async def test_a_restart_after_the_post_keeps_one_post_and_tomorrows_timer(
         pending = [t for t in await bot.timers.list_group(f"qotd:{fake.guild.id}:post:r1:2026-03-24")]
         assert [t.state for t in pending] == ["pending"]
         assert await qotd_store.daily_post(bot.store, fake.guild.id, date(2026, 3, 23)) is not None
+
+
+async def test_a_post_missed_by_a_long_outage_goes_out_late_the_same_day(
+    fake: LocalDiscord, config: Config, clock: VirtualClock
+) -> None:
+    async with run_bot(fake, config, clock=clock) as bot:
+        await setup(fake, time="11:00", timezone="UTC")
+    await clock.advance(datetime(2026, 3, 23, 12, 10, tzinfo=UTC) - clock.now())  # 70 min past, beyond the grace
+    async with run_bot(fake, config, clock=clock) as bot:
+        await bot.timers.wait_idle()
+        [late] = questions(fake)
+        assert late.embeds[0]["title"].endswith("2026-03-23") and late.created_at == clock.now().replace(microsecond=0)
+        await move_to(clock, bot, datetime(2026, 3, 24, 11, 0, tzinfo=UTC))
+        assert [m.embeds[0]["title"].split(" · ")[1] for m in questions(fake)] == ["2026-03-23", "2026-03-24"]
+
+
+async def test_a_refused_daily_post_keeps_tomorrows(
+    fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClock
+) -> None:
+    await setup(fake, time="11:00", timezone="UTC")
+    fake.fail_next("POST", MESSAGES, status=403, code=50013)
+    await move_to(clock, bot, datetime(2026, 3, 23, 11, 0, tzinfo=UTC))
+    assert not questions(fake)
+    assert await qotd_store.daily_post(bot.store, fake.guild.id, date(2026, 3, 23)) is None  # the day stays open
+    await move_to(clock, bot, datetime(2026, 3, 24, 11, 0, tzinfo=UTC))
+    [question] = questions(fake)
+    assert question.embeds[0]["title"].endswith("2026-03-24")
+
+
+async def test_a_deleted_channel_switches_qotd_off(
+    fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    await setup(fake, time="11:00", timezone="UTC")
+    fake.fail_next("POST", MESSAGES, status=404, code=10003)
+    await move_to(clock, bot, datetime(2026, 3, 23, 11, 0, tzinfo=UTC))
+    assert any("is gone" in r.getMessage() for r in caplog.records)
+    config = await qotd_store.get_config(bot.store, fake.guild.id)
+    assert config is not None and not config.enabled
+    await move_to(clock, bot, datetime(2026, 3, 25, 11, 0, tzinfo=UTC))
+    assert not questions(fake)

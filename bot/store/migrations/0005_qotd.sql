@@ -23,7 +23,7 @@ CREATE TABLE qotd_posts (
     day           TEXT    NOT NULL,                 -- the server's local date the question is for
     kind          TEXT    NOT NULL CHECK (kind IN ('daily', 'extra')),  -- extra: a second /qotd now that day
     question_id   TEXT    NOT NULL REFERENCES trivia_questions (id),
-    choices       TEXT    NOT NULL CHECK (json_valid(choices)),  -- button labels, in order
+    choices       TEXT    NOT NULL,                 -- JSON list of the button labels, in order
     correct_index INTEGER NOT NULL,
     hidden_season INTEGER,                          -- posted behind spoiler tags for this season
     message_id    INTEGER,                          -- NULL until Discord accepted the post
@@ -48,10 +48,10 @@ CREATE TABLE qotd_answers (
 CREATE TABLE qotd_streaks (
     guild_id   INTEGER NOT NULL,
     user_id    INTEGER NOT NULL,
-    current    INTEGER NOT NULL DEFAULT 0,
-    best       INTEGER NOT NULL DEFAULT 0,
+    current_days INTEGER NOT NULL DEFAULT 0,    -- the streak as of last_day
+    best_days    INTEGER NOT NULL DEFAULT 0,
     last_day   TEXT,                                -- the last day that counted
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (guild_id, user_id)
 );
-CREATE INDEX qotd_streaks_board ON qotd_streaks (guild_id, current DESC);
+CREATE INDEX qotd_streaks_board ON qotd_streaks (guild_id, current_days DESC);
