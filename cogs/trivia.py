@@ -147,39 +147,53 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
                 "Typed trivia is turned off on this bot: it needs Discord's message content intent "
                 "(the bot owner sets TRIVIA_TYPED_MODE=true). Use `mode: buttons` instead."
             )
-        running = await self.store.running_game(channel_id)
-        if running is not None:
-            raise UserError(self._running_text(running))
+        here = self.sessions.get(channel_id)
+        if here is not None:
+            game_here = here.game
+            raise UserError(_running_text(game_here.game_id, game_here.starter_id, game_here.round_number,
+                                          game_here.total_rounds))
         now = self.bot.clock.now()
         last = self._last_start.get(channel_id)
         if last is not None and now - last < START_COOLDOWN:
             wait = (START_COOLDOWN - (now - last)).total_seconds()
             raise UserError(f"A game was just started here. Try again in {wait:.0f} s.")
 
+        # Everything below reads the database, which a rush of starts queues up: answer Discord at once
+        # (its 3 s are for this first answer) and let the intro replace "thinking…". The channel is
+        # reserved meanwhile, so a second start here is told to wait instead of racing this one.
+        self._last_start[channel_id] = now
+        await interaction.response.defer(thinking=True)
         explicit = None if season == "all" else int(season)
         max_season = None
-        if explicit is None:
-            max_season = await self.bot.members.spoiler_season(guild_id, interaction.user.id)
-        seconds = await trivia_answer_seconds(self.bot.store, guild_id)
-        question_filter = QuestionFilter(
-            seasons=frozenset({explicit}) if explicit else None,
-            max_season=max_season,
-            difficulty=None if difficulty == "any" else difficulty,
-            need_choices=game_mode is GameMode.BUTTONS,
-        )
-        candidates = await self.store.question_candidates(guild_id)
-        ids = select_questions(candidates, rounds, question_filter, self.rng)
-        questions = await self.store.get_questions(ids)
-        if not questions:
-            note = f" (your spoiler setting stops at season {max_season})" if max_season is not None else ""
-            raise NotFoundError(f"No questions match those choices{note}. Try another season or difficulty.")
+        try:
+            running = await self.store.running_game(channel_id)
+            if running is not None:
+                raise UserError(self._running_text(running))
+            if explicit is None:
+                max_season = await self.bot.members.spoiler_season(guild_id, interaction.user.id)
+            seconds = await trivia_answer_seconds(self.bot.store, guild_id)
+            question_filter = QuestionFilter(
+                seasons=frozenset({explicit}) if explicit else None,
+                max_season=max_season,
+                difficulty=None if difficulty == "any" else difficulty,
+                need_choices=game_mode is GameMode.BUTTONS,
+            )
+            candidates = await self.store.question_candidates(guild_id)
+            ids = select_questions(candidates, rounds, question_filter, self.rng)
+            questions = await self.store.get_questions(ids)
+            if not questions:
+                note = f" (your spoiler setting stops at season {max_season})" if max_season is not None else ""
+                raise NotFoundError(f"No questions match those choices{note}. Try another season or difficulty.")
+        except UserError:
+            self._release_channel(channel_id, last)
+            await _retract(interaction)  # the error then goes out privately, not as the public answer
+            raise
         settings = GameSettings(rounds=len(questions), mode=game_mode, answer_seconds=seconds,
                                 seasons=(explicit,) if explicit else None, max_season=max_season,
                                 difficulty=None if difficulty == "any" else difficulty)
         game_id = await self.store.create_game(guild_id=guild_id, channel_id=channel_id,
                                                starter_id=interaction.user.id, settings=settings,
                                                question_ids=[q.id for q in questions], now=now)
-        self._last_start[channel_id] = now
         game = Game(game_id=game_id, guild_id=guild_id, channel_id=channel_id, starter_id=interaction.user.id,
                     settings=settings, questions=questions, rng=self.rng)
         output = GameOutput(channel_id=channel_id, guild_id=guild_id, sender=self.bot.sender, clock=self.bot.clock,
@@ -195,16 +209,17 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         where = f"season {explicit}" if explicit else (
             f"seasons 1-{max_season} (your spoiler setting)" if max_season is not None else "all seasons")
         try:
-            await interaction.response.send_message(
+            await interaction.followup.send(
                 f"🎬 **Trivia** (game #{game_id}) started by {interaction.user.mention}: {len(questions)} questions"
                 f"{fewer}, {where}, {difficulty} difficulty, {settings.window.seconds} s each. {how}",
                 allowed_mentions=NO_PINGS,
             )
         except discord.HTTPException:
-            # Discord forgot the interaction (answered too late): the game never showed, so it must not
-            # hold the channel. Its token is dead too, so there is nowhere to put its questions.
+            # Discord refused the intro (or forgot the interaction): the game never showed, so it must
+            # not hold the channel, and its token cannot carry the questions either.
             await self.store.finish_game(game_id, game.stop(self.bot.clock.now()))
             self._session_ended(session)
+            await _retract(interaction)
             raise
         session.launch()
 
@@ -224,11 +239,14 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         return refused
 
     def _running_text(self, running: GameRecord) -> str:
-        return (
-            f"A trivia game is already running in this channel: game #{running.id}, started by "
-            f"<@{running.starter_id}>, on question {max(running.current_round, 1)} of {len(running.question_ids)}. "
-            "Use `/trivia stop` to end it first."
-        )
+        return _running_text(running.id, running.starter_id, running.current_round, len(running.question_ids))
+
+    def _release_channel(self, channel_id: int, previous: datetime | None) -> None:
+        """Undo the reservation of a start that failed, so the member may try again at once."""
+        if previous is None:
+            self._last_start.pop(channel_id, None)
+        else:
+            self._last_start[channel_id] = previous
 
     # -- /trivia stop ----------------------------------------------------------------------------
 
@@ -431,6 +449,21 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
             return render.reports_embed(reports), None
         view = persistent_view(ReviewButton("approve", suggestion.id), ReviewButton("reject", suggestion.id))
         return render.suggestion_embed(suggestion, count, reports), view
+
+
+def _running_text(game_id: int, starter_id: int, current_round: int, total: int) -> str:
+    return (
+        f"A trivia game is already running in this channel: game #{game_id}, started by "
+        f"<@{starter_id}>, on question {max(current_round, 1)} of {total}. Use `/trivia stop` to end it first."
+    )
+
+
+async def _retract(interaction: discord.Interaction) -> None:
+    """Remove the public "thinking…" answer, so the error that follows is a private followup."""
+    try:
+        await interaction.delete_original_response()
+    except discord.HTTPException as exc:
+        log.info("could not remove the thinking message of a refused /trivia start: %s", exc)
 
 
 def _require_moderator(interaction: discord.Interaction) -> None:

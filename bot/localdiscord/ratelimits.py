@@ -42,10 +42,12 @@ class BucketRule:
     published: bool  # False: observed behaviour Discord does not document
 
 
-# THE table. Discord documents the mechanism (per-route buckets keyed by the top-level resource, the
-# 50/s global limit, interaction endpoints exempt from it) and these per-route figures are the ones
-# its docs and support articles have long quoted for messages, edits, deletes and reactions. The
-# last three rows are Discord's unpublished behaviour, measured by bot authors: they may change.
+# THE table, the one place the stand-in's limits live. Discord documents the mechanism (per-route
+# buckets keyed by the top-level resource, the 50/s global limit, interaction endpoints exempt from
+# it); the figures for messages, edits, deletes and reactions are the long-documented ones
+# (published=True). Event creation, DM opening and the interaction webhook (published=False, the
+# last two rows and INTERACTION_WEBHOOK below) are Discord's unpublished behaviour, as bot authors
+# have measured it: they may change without notice.
 _MESSAGE = "/channels/{channel_id}/messages/{message_id}"
 _REACTION = "/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}/@me"
 RULES: dict[tuple[str, str], BucketRule] = {

@@ -564,8 +564,11 @@ class LocalDiscord:
         retry_after: float = 0.05,
         global_limit: bool = False,
         errors: dict[str, Any] | None = None,
+        after: int = 0,
     ) -> Failure:
         """Answer the next `times` calls to `method route` with an error, exactly as Discord would.
+
+        `after` lets that many matching calls through first (e.g. refuse a game's question, not its intro).
 
         `route` is Discord's template (`"/channels/{channel_id}/messages"`). Codes and messages
         default by status (403 → 50013 Missing Permissions, 429 with `retry_after`, `Via` and
@@ -584,12 +587,16 @@ class LocalDiscord:
             global_limit=global_limit,
             errors=errors,
         )
+        failure.skip = after
         self.failures.append(failure)
         return failure
 
     def take_failure(self, method: str, route: str | None) -> Failure | None:
         for failure in self.failures:
             if failure.method == method and failure.route == route and failure.used < failure.times:
+                if failure.skip > 0:
+                    failure.skip -= 1
+                    return None
                 failure.used += 1
                 if failure.used >= failure.times:
                     self.failures.remove(failure)

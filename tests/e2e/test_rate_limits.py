@@ -59,6 +59,7 @@ async def test_a_burst_of_games_is_played_through_interactions_with_no_429(
     channels = [await fake.add_channel(f"trivia-{n}") for n in range(12)]
     async with run_bot(fake, settings(fake, tmp_path), clock=clock) as bot:
         at_login = limits(fake).counters.global_counted  # the log-in and command sync
+        trivia: Any = bot.get_cog("Trivia")
         starts = await asyncio.gather(
             *(fake.slash("trivia start", rounds=2, user="bob", channel=c) for c in channels)
         )
@@ -67,6 +68,10 @@ async def test_a_burst_of_games_is_played_through_interactions_with_no_429(
             questions = [
                 await fake.wait_for_message(c, predicate=lambda m, n=number: is_question(n, m)) for c in channels
             ]
+            await fake.wait_until(
+                lambda: all(s.game.next_deadline() in clock.pending_deadlines() for s in trivia.sessions.values()),
+                what="every game's countdown",
+            )
             await clock.advance(timedelta(seconds=20))
             for question in questions:
                 await fake.wait_until(lambda q=question: closed(q), what="a reveal")
@@ -79,7 +84,8 @@ async def test_a_burst_of_games_is_played_through_interactions_with_no_429(
         assert counters.global_429 == 0 and counters.route_429_total == 0 and limits(fake).invalid_requests() == 0
         # Question, reveal and standings all rode the /trivia start interaction: no channel POST at all.
         assert fake.calls_to("POST", MESSAGES) == [] and fake.calls_to("PATCH", MESSAGE) == []
-        assert len(fake.calls_to("POST", FOLLOWUP)) == 12 * 3 and len(fake.calls_to("PATCH", FOLLOWUP_EDIT)) == 12 * 2
+        # Per game: the intro, two questions and the standings; two reveals.
+        assert len(fake.calls_to("POST", FOLLOWUP)) == 12 * 4 and len(fake.calls_to("PATCH", FOLLOWUP_EDIT)) == 12 * 2
         assert counters.global_counted == at_login  # interaction endpoints are outside the global limit
         meter = bot.request_meter.stats()
         assert meter.global_429 == meter.route_429 == meter.invalid_last_10_min == 0
@@ -188,9 +194,12 @@ async def test_a_game_outliving_the_start_token_moves_to_channel_posts(
         "INSERT INTO guild_settings (guild_id, trivia_answer_seconds, updated_at) VALUES (?, 120, 0)", (fake.guild.id,)
     )
     await fake.slash("trivia start", rounds=10, user="bob")
+    cog: Any = bot.get_cog("Trivia")
     via_token: list[int] = []
     for number in range(1, 9):  # alice answers each question just before it would close
         question = await fake.wait_for_message("general", predicate=lambda m, n=number: is_question(n, m))
+        game = cog.sessions[fake.channel("general").id].game
+        await fake.wait_until(lambda g=game: g.next_deadline() in clock.pending_deadlines(), what="the countdown")
         await clock.advance(timedelta(seconds=119))
         await fake.click(question, question.buttons[0]["custom_id"], user="alice")
         if number == 1:
@@ -204,27 +213,31 @@ async def test_a_game_outliving_the_start_token_moves_to_channel_posts(
     assert via_token == [1, 2, 3, 4, 5, 6, 7]
     edited = {c.params["message_id"] for c in fake.calls_to("PATCH", MESSAGE)}
     assert len(edited) == 2  # the reveals of questions 7 (a followup) and 8 (a channel post)
-    assert len(fake.calls_to("POST", FOLLOWUP)) == 7
+    assert len(fake.calls_to("POST", FOLLOWUP)) == 1 + 7  # the intro and questions 1-7
     await fake.slash("trivia stop", user="bob")
 
 
-async def test_a_start_discord_forgot_does_not_hold_the_channel(
+async def test_a_start_whose_intro_is_refused_does_not_hold_the_channel(
     fake: LocalDiscord, bot: Any, clock: VirtualClock
 ) -> None:
-    """A callback that arrives after Discord's 3 s (10062) leaves no half-started game behind."""
+    """/trivia start answers "thinking" at once; if Discord then refuses the intro, no game is left behind."""
     from bot.store.trivia import TriviaStore
 
-    fake.fail_next("POST", CALLBACK, status=404, code=10062, message="Unknown interaction")
-    await fake.actor("bob").start_slash("trivia start", rounds=2)
-    await fake.wait_until(lambda: any(c.injected for c in fake.calls_to("POST", CALLBACK)), what="the refused answer")
+    fake.fail_next("POST", FOLLOWUP, status=404, code=10015, message="Unknown Webhook")
+    reply = await fake.slash("trivia start", rounds=2, user="bob")
+    assert reply.interaction.response_type == 5  # deferred before any database work
+    record = reply.interaction
+    await fake.wait_until(lambda: record.followups, what="the error to the starter")
+    assert record.original is not None and record.original.deleted  # "thinking…" is taken back
+    assert record.followups[0].ephemeral  # and the error goes to the starter alone
     cog: Any = bot.get_cog("Trivia")
-    await fake.wait_until(lambda: not cog.sessions and fake.bot_errors, what="the start to be undone")
+    assert not cog.sessions
     assert await TriviaStore(bot.store).running_game(fake.channel("general").id) is None
-    assert fake.calls_to("POST", FOLLOWUP) == []  # no question went out on the dead token
-    fake.bot_errors.clear()  # the failed answer is logged as an error, as it should be
+    assert not [m for m in fake.sent_messages("general") if m.embeds and "Question" in str(m.embeds[0])]
+    fake.bot_errors.clear()  # Discord refusing the intro is logged as an error, as it should be
     await clock.advance(timedelta(seconds=10))
     again = await fake.slash("trivia start", rounds=1, user="bob")
-    assert "game #" in again.content
+    assert "game #" in again.content and not again.ephemeral
 
 
 async def test_a_rush_of_parties_gets_its_discord_events_in_the_background(
