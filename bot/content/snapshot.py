@@ -37,10 +37,11 @@ from bot.store.content import (
 
 T = TypeVar("T")
 
-OPEN_CACHE_LIMIT = 4_096
+OPEN_CACHE_LIMIT = 1_024
 """Most memoised answers kept per snapshot for open-ended keys (what people type: searches,
-autocompletes); when full it starts again empty. Keys drawn from the pack (a season page per
-spoiler level, a cast card) are few and always kept."""
+autocompletes); when full it starts again empty, so it holds at most ~4 MiB (a search card is a
+few KiB). Keys drawn from the pack (a season page per spoiler level, a cast card) are few and
+always kept."""
 
 _SEARCH_SQL = (
     "SELECT kind, ref, season, title, snippet(content_search, 4, '**', '**', '…', 16) AS snippet, "
