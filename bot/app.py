@@ -194,7 +194,7 @@ class LittleThingsBot(commands.Bot):
                 log.warning("shutdown: %s failed: %r", task.get_name(), task.exception())
         if pending:
             log.warning(
-                "shutdown: gave up after %.0f s (SHUTDOWN_TIMEOUT) with %s still sending",
+                "shutdown: gave up after %g s (SHUTDOWN_TIMEOUT) with %s still sending",
                 timeout, ", ".join(sorted(t.get_name() for t in pending)),
             )
             for task in pending:

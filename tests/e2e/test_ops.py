@@ -1,7 +1,9 @@
 """Operations end to end: /healthz and /metrics over real HTTP, a busy metrics port, /admin status,
 and automatic backups on the timer engine across restarts."""
 
+import asyncio
 import json
+import logging
 import socket
 import sqlite3
 from datetime import timedelta
@@ -9,13 +11,16 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from discord.ext import commands
 
 from bot.app import LittleThingsBot
 from bot.clock import VirtualClock
 from bot.config import Config
 from bot.localdiscord import InteractionError, LocalDiscord, run_bot
 from bot.ops import cli as ops_cli
+from bot.ops.dblock import DatabaseLock
 from bot.ops.instrument import check_health
+from bot.store import StoreError
 
 
 def free_port() -> int:
@@ -94,6 +99,45 @@ async def test_healthz_says_503_when_the_gateway_is_not_connected(config: Config
     bot = LittleThingsBot(config)  # built, never connected
     healthy, body = await check_health(bot)
     assert not healthy and body == {"status": "unhealthy", "reason": "not connected to the Discord gateway"}
+
+
+async def test_the_bot_will_not_start_while_a_restore_holds_the_database(config: Config) -> None:
+    restore = DatabaseLock(config.database_path)
+    restore.acquire_exclusive()
+    bot = LittleThingsBot(config)
+    try:
+        with pytest.raises(StoreError, match=r"a restore is replacing the database at .*; start the bot when"):
+            await bot.setup_hook()
+    finally:
+        restore.release()
+    assert not config.database_path.exists()  # nothing was opened or created
+
+
+class SlowToFinish(commands.Cog):
+    """Something still sending at shutdown that never finishes (a hung request)."""
+
+    def __init__(self) -> None:
+        self.cancelled = False
+
+    async def drain(self) -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+
+
+async def test_shutdown_gives_up_after_its_timeout_and_says_so(
+    fake: LocalDiscord, config: Config, clock: VirtualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with run_bot(fake, config.with_overrides(shutdown_timeout=0.2), clock=clock) as bot:
+        slow = SlowToFinish()
+        await bot.add_cog(slow)
+        with caplog.at_level(logging.INFO, logger="bot.app"):
+            await asyncio.wait_for(bot._drain(), timeout=5)
+        assert slow.cancelled
+        [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert warning == "shutdown: gave up after 0.2 s (SHUTDOWN_TIMEOUT) with drain:SlowToFinish still sending"
 
 
 async def test_timer_lateness_is_observed(fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClock) -> None:
