@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from bot.config import Config
 from bot.ops.dblock import DatabaseLock, DatabaseLockedError
 from bot.store.core import latest_version
 
@@ -71,9 +72,9 @@ class BackupBackend(Protocol):
     def restore(self, file: Path, *, now: datetime) -> RestoreResult: ...
 
 
-def backend_for(database_path: Path) -> BackupBackend:
+def backend_for(config: Config) -> BackupBackend:
     """The backend for the configured store (SQLite is the only one so far)."""
-    return SqliteBackup(database_path)
+    return SqliteBackup(config.database_path)
 
 
 def backup_name(moment: datetime) -> str:

@@ -26,7 +26,7 @@ def backup(config: Config, file: Path | None, *, now: datetime | None = None) ->
     folder = config.backup_dir or config.database_path.parent / "backups"
     dest = file if file is not None else folder / backup_name(now)
     try:
-        check = backend_for(config.database_path).backup(dest)
+        check = backend_for(config).backup(dest)
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -40,7 +40,7 @@ def backup(config: Config, file: Path | None, *, now: datetime | None = None) ->
 
 def restore(config: Config, file: Path, *, now: datetime | None = None) -> int:
     try:
-        result = backend_for(config.database_path).restore(file, now=now or datetime.now(UTC))
+        result = backend_for(config).restore(file, now=now or datetime.now(UTC))
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
