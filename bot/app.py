@@ -27,6 +27,8 @@ from bot.ops.dblock import DatabaseLock, DatabaseLockedError
 from bot.ops.instrument import OpsTree, check_health, interaction_seen, render_metrics, trace_config
 from bot.ops.metrics import BotMetrics
 from bot.ops.server import OpsServer
+from bot.refusals import RefusalBook
+from bot.replays import ReplayGuard, guard_parsers
 from bot.store import Store, StoreError
 from bot.timers import TimerEngine
 
@@ -69,6 +71,11 @@ class LittleThingsBot(commands.Bot):
         self._store: Store | None = None
         self._timers: TimerEngine | None = None
         self.failed_extensions: dict[str, BaseException] = {}
+        self.replays = ReplayGuard()
+        """Drops an INTERACTION_CREATE or MESSAGE_CREATE delivered twice, before any handler (see bot.replays)."""
+        guard_parsers(self._connection.parsers, self.replays)
+        self.refusals = RefusalBook()
+        """Posts Discord refused (403/404) on someone's behalf, per server, for /about (see cogs._refused)."""
         self.started_at: datetime | None = None
         self.ops_server: OpsServer | None = None
         self._db_lock = DatabaseLock(config.database_path)

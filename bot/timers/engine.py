@@ -23,7 +23,7 @@ from bot.clock import Clock
 from bot.store import timers as timer_store
 from bot.store.core import Store
 from bot.store.timers import ClaimedGroup, Outcome, Timer, TimerSpec
-from bot.timers.model import Firing, Handler, PermanentTimerError, RetryableTimerError
+from bot.timers.model import Firing, Handler, PermanentTimerError, ReportedTimerError, RetryableTimerError
 
 log = logging.getLogger(__name__)
 
@@ -270,8 +270,8 @@ class TimerEngine:
             outcome = await self._call_handler(firing)
             if outcome is not None:
                 self._outcomes.append(outcome)
-            # Wake the dispatcher even without an outcome (a skipped-only firing): it slept
-            # "not idle" while this ran, and must look again so `wait_idle` can return.
+            # Wake the dispatcher even with nothing to record (a skipped-only firing): it went to
+            # sleep "not idle" while this ran, and must look again to become idle.
             self._idle.clear()
             self._wake.set()
         finally:
@@ -286,7 +286,8 @@ class TimerEngine:
         try:
             await handler(firing)
         except PermanentTimerError as exc:
-            log.warning("timer %s (%s) failed for good: %s", firing.group, firing.kind, exc)
+            level = logging.INFO if isinstance(exc, ReportedTimerError) else logging.WARNING
+            log.log(level, "timer %s (%s) failed for good: %s", firing.group, firing.kind, exc)
             return Outcome(ids, "failed", error=_describe(exc)) if ids else None
         except RetryableTimerError as exc:
             log.info("timer %s (%s) will be retried: %s", firing.group, firing.kind, exc)
