@@ -26,9 +26,13 @@ from bot.config import Config
 from bot.content_sync import refresh_content
 from bot.discord_endpoints import point_discord_py_at
 from bot.ops.dblock import DatabaseLock, DatabaseLockedError
-from bot.ops.instrument import OpsTree, check_health, interaction_seen, render_metrics, trace_config
+from bot.ops.instrument import OpsTree, check_health, interaction_seen, render_metrics
+from bot.ops.instrument import trace_config as metrics_trace
 from bot.ops.metrics import BotMetrics
 from bot.ops.server import OpsServer
+from bot.outbound import LANE_RULES, Outbound, RequestMeter
+from bot.outbound.discord_side import Sender
+from bot.outbound.discord_side import trace_config as pacing_trace
 from bot.refusals import RefusalBook
 from bot.replays import ReplayGuard, guard_parsers
 from bot.store import Store, StoreError
@@ -57,6 +61,16 @@ def intents_for(config: Config) -> discord.Intents:
 class LittleThingsBot(commands.Bot):
     def __init__(self, config: Config, *, clock: Clock | None = None, sync_globally: bool = False) -> None:
         metrics = BotMetrics()
+        self.clock: Clock = clock or SystemClock()
+        # Every send that answers no interaction is paced here, under Discord's limits (bot/outbound).
+        self.outbound = Outbound(self.clock, budget=config.requests_per_second, rules=LANE_RULES)
+        self.outbound.on_wait = metrics.observe_outbound_wait
+        metrics.set_outbound_depth_source(lambda: self.outbound.pacer.depth)
+        self.request_meter = RequestMeter(lambda: self.clock.now().timestamp())
+        # discord.py takes one trace: the pacing feedback and the metrics share it.
+        trace = pacing_trace(self.request_meter, self.outbound)
+        for hook in metrics_trace(metrics).on_request_end:
+            trace.on_request_end.append(hook)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents_for(config),
@@ -64,11 +78,11 @@ class LittleThingsBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             owner_ids=set(config.owner_ids) or None,
             tree_cls=OpsTree,
-            http_trace=trace_config(metrics),
+            http_trace=trace,
         )
         self.metrics = metrics
+        self.sender = Sender(self, self.outbound)
         self.config = config
-        self.clock: Clock = clock or SystemClock()
         self.sync_globally = sync_globally
         self._store: Store | None = None
         self._timers: TimerEngine | None = None
@@ -116,6 +130,7 @@ class LittleThingsBot(commands.Bot):
         await refresh_content(self._store, self.config.content_dir)
         self._timers = TimerEngine(self._store, self.clock)
         self._timers.on_launch = self.metrics.timer_fired
+        self.outbound.start()
         for name in extension_names():
             try:
                 await self.load_extension(name)
@@ -175,6 +190,7 @@ class LittleThingsBot(commands.Bot):
         try:
             if self._timers is not None:
                 await self._timers.stop()
+            await self.outbound.stop()
             await super().close()
         finally:
             if self.ops_server is not None:
@@ -195,8 +211,8 @@ class LittleThingsBot(commands.Bot):
                 work.append(asyncio.create_task(drain(), name=f"drain:{cog.qualified_name}"))
         if self._timers is not None:
             work.append(asyncio.create_task(self._timers.stop(timeout=timeout), name="drain:timers"))
-        if not work:
-            return
+        # What the games and timers queued on their way out goes last, paced like everything else.
+        work.append(asyncio.create_task(self._drain_outbound_after(list(work)), name="drain:outbound"))
         done, pending = await asyncio.wait(work, timeout=timeout)
         for task in done:
             if not task.cancelled() and task.exception() is not None:
@@ -211,6 +227,10 @@ class LittleThingsBot(commands.Bot):
             await asyncio.gather(*pending, return_exceptions=True)
         else:
             log.info("shutdown: everything under way was sent in %.2f s", time.monotonic() - started)
+
+    async def _drain_outbound_after(self, first: list[asyncio.Task[Any]]) -> None:
+        await asyncio.gather(*first, return_exceptions=True)
+        await self.outbound.drain()
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d server(s)", self.user, len(self.guilds))

@@ -137,7 +137,8 @@ async def test_shutdown_gives_up_after_its_timeout_and_says_so(
             await asyncio.wait_for(bot._drain(), timeout=5)
         assert slow.cancelled
         [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-        assert warning == "shutdown: gave up after 0.2 s (SHUTDOWN_TIMEOUT) with drain:SlowToFinish still sending"
+        assert warning.startswith("shutdown: gave up after 0.2 s (SHUTDOWN_TIMEOUT) with drain:SlowToFinish")
+        assert warning.endswith(" still sending")
 
 
 async def test_timer_lateness_is_observed(fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClock) -> None:
@@ -180,7 +181,7 @@ async def test_admin_status_for_the_owner_only(fake: LocalDiscord, bot: LittleTh
     assert field(embed, "Servers") == "1"
     assert field(embed, "Games running") == "0"
     assert field(embed, "Timers pending").startswith("0 (next none)")
-    assert field(embed, "Outbound queue") == "sent directly (no queue)"
+    assert field(embed, "Outbound queue") == "0"
     assert field(embed, "Last backup") == "never"
     assert field(embed, "Content pack") not in ("", "not imported")
     assert field(embed, "Database size").endswith("KiB") or field(embed, "Database size").endswith("MiB")
