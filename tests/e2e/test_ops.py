@@ -230,3 +230,25 @@ async def test_automatic_backups_neither_skip_nor_double_across_restarts(
     assert len(made) == len(set(made)) == 4
     with sqlite3.connect(folder / "littlethings-20260307-230000.sqlite3") as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+async def test_a_429_shows_in_metrics_and_as_a_status_warning(
+    fake: LocalDiscord, config: Config, clock: VirtualClock
+) -> None:
+    port = free_port()
+    async with run_bot(fake, config.with_overrides(metrics_port=port), clock=clock) as bot:
+        fake.fail_next("POST", "/channels/{channel_id}/messages", status=429, retry_after=0.05)
+        mark = fake.mark()
+        reply = await fake.slash("watchparty create", title="Rewatch", when="in 2 hours", timezone="UTC")
+        assert reply.ephemeral, reply.content
+        await fake.wait_until(lambda: bot.metrics.rate_limited_recently() == 1, what="the 429 to be counted")
+        await clock.advance(timedelta(seconds=1))  # the paused channel opens again
+        await fake.wait_for_message("general", after=mark, predicate=lambda m: bool(m.embeds))  # sent after all
+
+        _, text = await get(port, "/metrics")
+        messages = "/channels/{id}/messages"
+        assert sample(text, "littlethings_rest_rate_limited_total", route=messages) == 1
+        assert sample(text, "littlethings_rest_requests_total", route=messages, method="POST", status="429") == 1
+        embed = (await fake.slash("admin status", user="owner")).embed
+        assert "Discord rate-limited the bot 1 time(s) in the last hour." in embed["description"]
+        assert field(embed, "429s in the last hour") == "1"
