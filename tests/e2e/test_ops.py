@@ -20,6 +20,7 @@ from bot.localdiscord import InteractionError, LocalDiscord, run_bot
 from bot.ops import cli as ops_cli
 from bot.ops.dblock import DatabaseLock
 from bot.ops.instrument import check_health
+from bot.ops.logs import JsonFormatter
 from bot.store import StoreError
 
 
@@ -252,3 +253,26 @@ async def test_a_429_shows_in_metrics_and_as_a_status_warning(
         embed = (await fake.slash("admin status", user="owner")).embed
         assert "Discord rate-limited the bot 1 time(s) in the last hour." in embed["description"]
         assert field(embed, "429s in the last hour") == "1"
+
+
+async def test_json_log_lines_name_the_guild_and_command_being_handled(
+    fake: LocalDiscord, bot: LittleThingsBot
+) -> None:
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Collect(level=logging.WARNING)
+    handler.setFormatter(JsonFormatter())
+    logging.getLogger().addHandler(handler)
+    try:
+        fake.fail_next("POST", "/guilds/{guild_id}/scheduled-events", status=400, code=50035)
+        reply = await fake.slash("watchparty create", title="Rewatch", when="in 2 hours", timezone="UTC")
+        assert "no Discord event" in reply.content
+    finally:
+        logging.getLogger().removeHandler(handler)
+    [entry] = [json.loads(line) for line in lines if "scheduled event" in line]
+    assert entry["level"] == "WARNING" and entry["logger"] == "cogs.watchparty"
+    assert (entry["guild"], entry["command"]) == (fake.guild.id, "watchparty create")
