@@ -23,8 +23,10 @@ from discord.ext import commands
 import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.content_sync import refresh_content
+from bot.content.snapshot import ContentSnapshot, empty_snapshot
+from bot.content_sync import imported_since, load_snapshot, refresh_content
 from bot.discord_endpoints import point_discord_py_at
+from bot.member_cache import MemberSettingsCache
 from bot.ops.dblock import DatabaseLock, DatabaseLockedError
 from bot.ops.instrument import OpsTree, check_health, interaction_seen, render_metrics
 from bot.ops.instrument import trace_config as metrics_trace
@@ -39,6 +41,9 @@ from bot.store import Store, StoreError
 from bot.timers import TimerEngine
 
 log = logging.getLogger(__name__)
+
+CONTENT_POLL_SECONDS = 10
+"""How soon a pack imported by another process (`python -m bot content import`) is served."""
 
 
 def extension_names() -> list[str]:
@@ -86,6 +91,10 @@ class LittleThingsBot(commands.Bot):
         self.sync_globally = sync_globally
         self._store: Store | None = None
         self._timers: TimerEngine | None = None
+        self._members: MemberSettingsCache | None = None
+        self._content_watch: asyncio.Task[None] | None = None
+        self.content: ContentSnapshot = empty_snapshot()
+        """The imported pack in memory; replaced whole (one assignment) by `reload_content`."""
         self.failed_extensions: dict[str, BaseException] = {}
         self.replays = ReplayGuard()
         """Drops an INTERACTION_CREATE or MESSAGE_CREATE delivered twice, before any handler (see bot.replays)."""
@@ -110,6 +119,35 @@ class LittleThingsBot(commands.Bot):
             raise RuntimeError("the timer engine is created in setup_hook; nothing may use it before")
         return self._timers
 
+    @property
+    def members(self) -> MemberSettingsCache:
+        """Members' spoiler levels, cached with write-through (`bot.member_cache`)."""
+        if self._members is None:
+            raise RuntimeError("the member cache is created in setup_hook; nothing may use it before")
+        return self._members
+
+    async def reload_content(self) -> None:
+        """Rebuild the content snapshot from the store (after an import) and swap it in at once."""
+        self.content = await load_snapshot(self.store)
+
+    async def check_content(self) -> bool:
+        """Swap in the pack another process imported meanwhile, if any; True when it did."""
+        if not await imported_since(self.store, self.content):
+            return False
+        await self.reload_content()
+        log.info("content pack changed in the store; now serving pack %s",
+                 self.content.show.pack_version if self.content.show else "(none)")
+        return True
+
+    async def _watch_content(self) -> None:
+        """Poll for imports made while the bot runs (wall-clock time: operations, not game time)."""
+        while True:
+            await asyncio.sleep(CONTENT_POLL_SECONDS)
+            try:
+                await self.check_content()
+            except Exception:
+                log.exception("could not check the content pack; trying again in %d s", CONTENT_POLL_SECONDS)
+
     async def start(self, token: str, *, reconnect: bool = True) -> None:
         if self.config.api_base_url or self.config.gateway_url:
             point_discord_py_at(self.config.api_base_url, self.config.gateway_url)
@@ -128,6 +166,9 @@ class LittleThingsBot(commands.Bot):
         self._store = await Store.open(self.config.database_path)
         self._store.observer = self.metrics.store_queried
         await refresh_content(self._store, self.config.content_dir)
+        self._members = MemberSettingsCache(self._store)
+        await self.reload_content()
+        self._content_watch = asyncio.create_task(self._watch_content(), name="content-watch")
         self._timers = TimerEngine(self._store, self.clock)
         self._timers.on_launch = self.metrics.timer_fired
         self.outbound.start()
@@ -188,6 +229,8 @@ class LittleThingsBot(commands.Bot):
         left half written. (A close without `shutdown()` is like a crash for running games: the
         next start closes them with a note.)"""
         try:
+            if self._content_watch is not None:
+                self._content_watch.cancel()
             if self._timers is not None:
                 await self._timers.stop()
             await self.outbound.stop()
