@@ -1,9 +1,11 @@
 """The bot: a `commands.Bot` that owns the store, the clock and the cogs.
 
-Start-up order (all in `setup_hook`, which runs once per process, unlike `on_ready`): open the
-store and migrate it, bring the content pack in if it changed, load every cog, then sync the command
-tree to the dev guild when one is configured. A global sync happens only when asked for
-(`python -m bot --sync`), because Discord rate-limits it.
+Start-up order (all in `setup_hook`, which runs once per process, unlike `on_ready`): take the
+database lock (shared: a restore refuses while any bot holds it), open the store and migrate it,
+bring the content pack in if it changed, load every cog, start the timers and, when METRICS_PORT is
+set, the /healthz and /metrics server, then sync the command tree to the dev guild when one is
+configured. A global sync happens only when asked for (`python -m bot --sync`), because Discord
+rate-limits it. Stopping: `shutdown()` (SIGTERM) finishes what is being sent, then `close()`.
 """
 
 from __future__ import annotations
@@ -260,7 +262,7 @@ class LittleThingsBot(commands.Bot):
                 log.warning("shutdown: %s failed: %r", task.get_name(), task.exception())
         if pending:
             log.warning(
-                "shutdown: gave up after %.0f s (SHUTDOWN_TIMEOUT) with %s still sending",
+                "shutdown: gave up after %g s (SHUTDOWN_TIMEOUT) with %s still sending",
                 timeout, ", ".join(sorted(t.get_name() for t in pending)),
             )
             for task in pending:
