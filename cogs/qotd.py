@@ -25,9 +25,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import NotFoundError, UserError
-from bot.presentation.cards import hides
 from bot.qotd import (
     choose_question,
+    hidden_season,
     local_day,
     next_post_at,
     parse_post_time,
@@ -317,7 +317,7 @@ class Qotd(commands.Cog):
             return None
         labels, correct = shuffled_choices(question.answer, question.wrong, self.rng.randrange(1 << 30))
         watched = await qotd_store.min_spoiler_season(self.bot.store, config.guild_id)
-        hidden = question.season if hides(watched, question.season) else None
+        hidden = hidden_season(question.text, labels, question.season, watched)
         return NewPost(guild_id=config.guild_id, channel_id=config.channel_id, day=day, kind=kind,
                        question_id=question.id, choices=labels, correct_index=correct, hidden_season=hidden,
                        posted_at=now, reveal_at=now + OPEN_FOR)
