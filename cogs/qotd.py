@@ -345,6 +345,8 @@ class Qotd(commands.Cog):
 
     async def _post_summary(self, config: QotdConfig, *, nonce: str) -> None:
         last = await qotd_store.last_revealed_day(self.bot.store, config.guild_id)
+        if last is None:
+            return  # no question answered yet: nothing to sum up
         living = await qotd_store.streaks(self.bot.store, config.guild_id, since=last)
         ranked = top_streaks(living, last, limit=SUMMARY_SIZE)
         lines = [say("qotd.summary.line", rank=i, user=uid, days=days) for i, (uid, days) in enumerate(ranked, 1)]

@@ -13,6 +13,7 @@ from bot.config import Config
 from bot.localdiscord import LocalDiscord, Message, Perm, run_bot
 from bot.store import qotd as qotd_store
 from bot.store.qotd import QotdPost
+from bot.timers import nonce_for
 
 # Monday 23 March 2026, 10:00 GMT. London moves to BST (UTC+1) on Sunday 29 March.
 WEEK_START = datetime(2026, 3, 23, 10, 0, tzinfo=UTC)
@@ -308,6 +309,11 @@ async def test_a_restart_after_the_post_keeps_one_post_and_tomorrows_timer(
         pending = [t for t in await bot.timers.list_group(f"qotd:{fake.guild.id}:post:r1:2026-03-24")]
         assert [t.state for t in pending] == ["pending"]
         assert await qotd_store.daily_post(bot.store, fake.guild.id, date(2026, 3, 23)) is not None
+    # The post carried the timer's nonce with enforce_nonce, so a resend after a crash is deduplicated.
+    # (23 March is a Monday, but with nothing answered yet there is no weekly summary.)
+    [sent] = [c.json for c in fake.calls_to("POST", MESSAGES) if c.json and c.json.get("embeds")]
+    assert sent["nonce"] == nonce_for(f"qotd:{fake.guild.id}:post:r1:2026-03-23") and sent["enforce_nonce"] is True
+    assert sent["allowed_mentions"]["parse"] == []
 
 
 async def test_a_post_missed_by_a_long_outage_goes_out_late_the_same_day(
