@@ -82,9 +82,9 @@ TEXT: dict[str, str] = {
     "qotd.stats.field": "Question of the day",
     "qotd.stats.value": "🔥 {current}-day streak · best {best}",
     "qotd.summary.title": "📊 Question of the day: the week's streaks",
-    "qotd.summary.line": "{rank}. <@{user}>: {days} days",
+    "qotd.summary.line": "{rank}. <@{user}>: {days}-day streak",
     "qotd.summary.empty": "No streaks running yet: answer today's question to start one.",
-    "qotd.summary.best": "Longest ever: <@{user}> with {days} days.",
+    "qotd.summary.best": "Longest ever: <@{user}>, a {days}-day streak.",
 }
 
 

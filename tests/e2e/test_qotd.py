@@ -157,7 +157,8 @@ async def test_a_week_of_questions_with_streaks_reveals_a_restart_and_dst(
         assert [m.embeds[0]["title"] for m in fresh] == [
             "📊 Question of the day: the week's streaks", "❓ Question of the day · 2026-03-30"]
         summary = fresh[0].embeds[0]["description"]
-        assert summary.startswith(f"1. <@{alice}>: 6 days\n2. <@{bob}>: 1 days") and "Longest ever" in summary
+        assert summary.startswith(f"1. <@{alice}>: 6-day streak\n2. <@{bob}>: 1-day streak")
+        assert summary.endswith(f"Longest ever: <@{alice}>, a 6-day streak.")
         assert not fresh[0].pings.users
         q7 = fresh[1]
         assert "1-day streak · best 2" in (await fake.slash("qotd streak", user="bob")).content
