@@ -306,7 +306,8 @@ async def test_a_restart_after_the_post_keeps_one_post_and_tomorrows_timer(
         await move_to(clock, bot, datetime(2026, 3, 23, 11, 0, tzinfo=UTC))
     async with run_bot(fake, config, clock=clock) as bot:
         await move_to(clock, bot, datetime(2026, 3, 23, 11, 20, tzinfo=UTC))
-        assert len(questions(fake)) == 1
+        [question] = questions(fake)
+        assert "Locked in" in await answer(fake, bot, question, "alice", right=True)  # a button from before
         pending = [t for t in await bot.timers.list_group(f"qotd:{fake.guild.id}:post:r1:2026-03-24")]
         assert [t.state for t in pending] == ["pending"]
         assert await qotd_store.daily_post(bot.store, fake.guild.id, date(2026, 3, 23)) is not None
