@@ -87,6 +87,12 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         for task in list(self._background):
             task.cancel()
 
+    async def drain(self) -> None:
+        """Before the bot disconnects: end running games with a note and finish pending notes."""
+        await asyncio.gather(*(session.shutdown() for session in list(self.sessions.values())))
+        if self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
     def _spawn(self, coro: Any) -> None:
         task = asyncio.create_task(coro)
         self._background.add(task)
