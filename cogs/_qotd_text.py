@@ -42,10 +42,6 @@ TEXT: dict[str, str] = {
         ""
         "Every question matching this server's settings was a question of the day in the last 60 days."
     ),
-    "qotd.error.channel_gone": (
-        "The question of the day channel is gone or closed to me ({reason}). "
-        "Run `/qotd setup` again."
-    ),
     # /qotd off, /qotd now
     "qotd.off.done": "Question of the day is off. Questions already posted are still revealed as usual.",
     "qotd.now.daily": "Today's question is up in {channel}.",
