@@ -19,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
-from bot.store.members import get_spoiler_season
+from bot.outbound import Priority
 from bot.store.settings import trivia_answer_seconds
 from bot.store.trivia import GameRecord, Scope, TriviaStore
 from bot.trivia.game import AnswerStatus, Game, GameSettings
@@ -30,6 +30,7 @@ from bot.trivia.suggestions import parse_suggestion
 from cogs import _trivia_render as render
 from cogs._qotd_stats import add_qotd_streak
 from cogs._refused import followup_teller, report_refused
+from cogs._trivia_output import GameOutput
 from cogs._trivia_session import NO_PINGS, GameSession
 from cogs._trivia_views import (
     COG_NAME,
@@ -103,9 +104,12 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         channel = self.bot.get_partial_messageable(channel_id)
         try:
             if open_message is not None:
-                await _disable_buttons(await channel.fetch_message(open_message))
-            await channel.send(
-                "The trivia game in this channel was interrupted by a restart and has ended. "
+                view = _disabled_view(await channel.fetch_message(open_message))
+                await self.bot.sender.edit(channel_id, open_message, priority=Priority.GAME, view=view)
+            await self.bot.sender.post(
+                channel_id,
+                priority=Priority.GAME,
+                content="The trivia game in this channel was interrupted by a restart and has ended. "
                 "Points from the questions already revealed are kept. Start a new one with `/trivia start`.",
                 allowed_mentions=NO_PINGS,
             )
@@ -155,7 +159,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         explicit = None if season == "all" else int(season)
         max_season = None
         if explicit is None:
-            max_season = await get_spoiler_season(self.bot.store, guild_id, interaction.user.id)
+            max_season = await self.bot.members.spoiler_season(guild_id, interaction.user.id)
         seconds = await trivia_answer_seconds(self.bot.store, guild_id)
         question_filter = QuestionFilter(
             seasons=frozenset({explicit}) if explicit else None,
@@ -178,10 +182,10 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         self._last_start[channel_id] = now
         game = Game(game_id=game_id, guild_id=guild_id, channel_id=channel_id, starter_id=interaction.user.id,
                     settings=settings, questions=questions, rng=self.rng)
-        assert interaction.channel is not None
-        session = GameSession(game=game, channel=interaction.channel,  # type: ignore[arg-type]
-                              store=self.store, clock=self.bot.clock, on_end=self._session_ended,
-                              on_refused=self._refused_teller(interaction, game_id))
+        output = GameOutput(channel_id=channel_id, guild_id=guild_id, sender=self.bot.sender, clock=self.bot.clock,
+                            interaction=interaction)
+        session = GameSession(game=game, output=output, store=self.store, clock=self.bot.clock,
+                              on_end=self._session_ended, on_refused=self._refused_teller(interaction, game_id))
         self.sessions[channel_id] = session
         self._by_game[game_id] = session
 
@@ -190,11 +194,18 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
                else "Type your answer in this channel; the first right answer wins, two hints help.")
         where = f"season {explicit}" if explicit else (
             f"seasons 1-{max_season} (your spoiler setting)" if max_season is not None else "all seasons")
-        await interaction.response.send_message(
-            f"🎬 **Trivia** (game #{game_id}) started by {interaction.user.mention}: {len(questions)} questions"
-            f"{fewer}, {where}, {difficulty} difficulty, {settings.window.seconds} s each. {how}",
-            allowed_mentions=NO_PINGS,
-        )
+        try:
+            await interaction.response.send_message(
+                f"🎬 **Trivia** (game #{game_id}) started by {interaction.user.mention}: {len(questions)} questions"
+                f"{fewer}, {where}, {difficulty} difficulty, {settings.window.seconds} s each. {how}",
+                allowed_mentions=NO_PINGS,
+            )
+        except discord.HTTPException:
+            # Discord forgot the interaction (answered too late): the game never showed, so it must not
+            # hold the channel. Its token is dead too, so there is nowhere to put its questions.
+            await self.store.finish_game(game_id, game.stop(self.bot.clock.now()))
+            self._session_ended(session)
+            raise
         session.launch()
 
     def _refused_teller(
@@ -275,7 +286,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         """Answer one quick trivia question on your own (scored apart from games)."""
         assert interaction.guild_id is not None
         guild_id, user_id = interaction.guild_id, interaction.user.id
-        max_season = await get_spoiler_season(self.bot.store, guild_id, user_id)
+        max_season = await self.bot.members.spoiler_season(guild_id, user_id)
         candidates = await self.store.quick_candidates(guild_id, user_id)
         ids = select_questions(candidates, 1, QuestionFilter(max_season=max_season, need_choices=True), self.rng)
         question = await self.store.get_question(ids[0]) if ids else None
@@ -403,6 +414,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         if action == "approve":
             question = await self.store.approve_suggestion(suggestion_id, guild_id=interaction.guild_id,
                                                            reviewer_id=interaction.user.id, now=now)
+            await self.bot.reload_content()  # /about counts the questions
             done = f"Approved #{suggestion_id}: it is now question `{question.id}`."
         else:
             await self.store.reject_suggestion(suggestion_id, guild_id=interaction.guild_id,
@@ -414,11 +426,9 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
     async def _review_page(self, interaction: discord.Interaction) -> tuple[discord.Embed, discord.ui.View | None]:
         assert interaction.guild_id is not None
         reports = await self.store.open_reports(interaction.guild_id, limit=REVIEW_REPORTS)
-        pending = await self.store.pending_suggestions(interaction.guild_id, limit=1)
-        if not pending:
+        suggestion, count = await self.store.first_pending_suggestion(interaction.guild_id)
+        if suggestion is None:
             return render.reports_embed(reports), None
-        count = await self.store.count_pending_suggestions(interaction.guild_id)
-        suggestion = pending[0]
         view = persistent_view(ReviewButton("approve", suggestion.id), ReviewButton("reject", suggestion.id))
         return render.suggestion_embed(suggestion, count, reports), view
 
@@ -435,13 +445,13 @@ def _quick_choices(quick_id: int, answer: str, wrong: tuple[str, ...]) -> list[s
     return labels
 
 
-async def _disable_buttons(message: discord.Message) -> None:
-    """Grey out an interrupted question's answer buttons (a click would only be told it is closed)."""
+def _disabled_view(message: discord.Message) -> discord.ui.View:
+    """An interrupted question's answer buttons greyed out (a click would only be told it is closed)."""
     view = BotView.from_message(message, timeout=None)
     for item in view.children:
         if isinstance(item, discord.ui.Button):
             item.disabled = True
-    await message.edit(view=view)
+    return view
 
 
 async def _ephemeral(interaction: discord.Interaction, text: str) -> None:

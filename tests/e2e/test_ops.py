@@ -136,7 +136,7 @@ async def test_admin_status_for_the_owner_only(fake: LocalDiscord, bot: LittleTh
     assert field(embed, "Servers") == "1"
     assert field(embed, "Games running") == "0"
     assert field(embed, "Timers pending").startswith("0 (next none)")
-    assert field(embed, "Outbound queue") == "sent directly (no queue)"
+    assert field(embed, "Outbound queue") == "0"
     assert field(embed, "Last backup") == "never"
     assert field(embed, "Content pack") not in ("", "not imported")
     assert field(embed, "Database size").endswith("KiB") or field(embed, "Database size").endswith("MiB")
