@@ -22,6 +22,7 @@ from bot.content_sync import refresh_content
 from bot.discord_endpoints import point_discord_py_at
 from bot.store import Store
 from bot.timers import TimerEngine
+from cogs._translator import CommandTranslator
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class LittleThingsBot(commands.Bot):
                 self.failed_extensions[name] = exc
                 log.exception("could not load %s", name)
         await self._timers.start()
+        await self.tree.set_translator(CommandTranslator())
         await self.sync_commands()
 
     async def sync_commands(self) -> None:
