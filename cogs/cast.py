@@ -14,10 +14,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import NotFoundError
+from bot.i18n import t
 from bot.presentation import cards, names
 from bot.store import Store
 from bot.store import content as content_store
 from bot.store.content import CastName
+from bot.store.translations import localize_character
+from cogs._locale import lang
 from cogs.recaps import EPHEMERAL, require_show, send_card, watched_by
 
 log = logging.getLogger(__name__)
@@ -27,16 +30,17 @@ CHARACTERS = ("character",)
 
 
 def _no_match(text: str, close: Sequence[names.NameMatch], what: str) -> NotFoundError:
+    """`what` is "anyone" or "character"."""
     if close:
         offer = ", ".join(f"**{m.name}**" for m in close[:5])
-        return NotFoundError(f"I couldn't find {what} called {text!r}. Closest names: {offer}.")
-    return NotFoundError(f"I couldn't find {what} called {text!r}. Start typing a name and pick a suggestion.")
+        return NotFoundError(key=f"cast.no_{what}_close", name=repr(text), names=offer)
+    return NotFoundError(key=f"cast.no_{what}", name=repr(text))
 
 
-def _choices(matches: Sequence[names.NameMatch]) -> list[app_commands.Choice[str]]:
+def _choices(matches: Sequence[names.NameMatch], locale: str = "en") -> list[app_commands.Choice[str]]:
     choices = []
     for match in matches[:25]:
-        kind = "actor" if match.kind == "person" else "character"
+        kind = t(locale, "cast.kind_actor" if match.kind == "person" else "cast.kind_character")
         label = match.name if match.label == match.name else f"{match.label} → {match.name}"
         choices.append(app_commands.Choice(name=f"{label} ({kind})"[:100], value=match.value))
     return choices
@@ -62,11 +66,13 @@ class Cast(commands.Cog):
     ) -> None:
         """The cast, or one actor: who they play, in which seasons, and a few facts."""
         store = self.store
+        locale = lang(interaction)
         show = await require_show(store)
         if name is None:
             people = await content_store.list_people(store)
             characters = await content_store.list_characters(store)
-            await send_card(interaction, cards.cast_list_card(show.show.title, people, characters), ephemeral=ephemeral)
+            await send_card(interaction, cards.cast_list_card(show.show.title, people, characters, locale),
+                            ephemeral=ephemeral)
             return
         match, close = names.resolve(name, await self._names(), kinds=PEOPLE_AND_CHARACTERS)
         if match is None:
@@ -77,7 +83,9 @@ class Cast(commands.Cog):
                 raise _no_match(name, close, "anyone")
             if character.played_by is None:
                 watched = await watched_by(store, interaction)
-                await send_card(interaction, cards.character_card(character, None, watched), ephemeral=ephemeral)
+                character = await localize_character(store, character, locale)
+                await send_card(interaction, cards.character_card(character, None, watched, locale),
+                                ephemeral=ephemeral)
                 return
             person_id = character.played_by
         else:
@@ -86,11 +94,11 @@ class Cast(commands.Cog):
         if person is None:
             raise _no_match(name, close, "anyone")
         played = await content_store.characters_played_by(store, person.id)
-        await send_card(interaction, cards.person_card(person, played), ephemeral=ephemeral)
+        await send_card(interaction, cards.person_card(person, played, locale), ephemeral=ephemeral)
 
     @cast.autocomplete("name")
     async def cast_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return _choices(names.rank(current, await self._names(), kinds=PEOPLE_AND_CHARACTERS))
+        return _choices(names.rank(current, await self._names(), kinds=PEOPLE_AND_CHARACTERS), lang(interaction))
 
     @app_commands.command(name="character")
     @app_commands.describe(name="The character's name (typos are fine)", ephemeral=EPHEMERAL)
@@ -102,19 +110,21 @@ class Cast(commands.Cog):
         await require_show(store)
         match, close = names.resolve(name, await self._names(), kinds=CHARACTERS)
         if match is None:
-            raise _no_match(name, close, "a character")
+            raise _no_match(name, close, "character")
         character = await content_store.get_character(store, match.id)
         if character is None:
-            raise _no_match(name, close, "a character")
+            raise _no_match(name, close, "character")
         actor = await content_store.get_person(store, character.played_by) if character.played_by else None
         watched = await watched_by(store, interaction)
-        await send_card(interaction, cards.character_card(character, actor, watched), ephemeral=ephemeral)
+        character = await localize_character(store, character, lang(interaction))
+        await send_card(interaction, cards.character_card(character, actor, watched, lang(interaction)),
+                        ephemeral=ephemeral)
 
     @character.autocomplete("name")
     async def character_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(names.rank(current, await self._names(), kinds=CHARACTERS))
+        return _choices(names.rank(current, await self._names(), kinds=CHARACTERS), lang(interaction))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -18,21 +18,20 @@ from discord.ext import commands
 
 from bot.content.models import MAX_SEASON
 from bot.errors import NotFoundError, UserError
+from bot.i18n import t
 from bot.presentation import cards, names
 from bot.presentation.embeds import EmbedDraft, fit_embed, group_for_messages
 from bot.store import Store
 from bot.store import content as content_store
 from bot.store.content import ShowInfo
 from bot.store.members import get_spoiler_season, set_spoiler_season
+from bot.store.translations import localize_fact, localize_season
 from cogs._errors import report_error
+from cogs._locale import lang
 
 log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
-EMPTY_PACK = (
-    "No show content has been imported yet, so there is nothing to show. "
-    "Ask the bot's owner to import the content pack."
-)
 SEARCH_LIMIT = 8
 EPHEMERAL = "Only you see the answer (default: everyone in the channel)"
 
@@ -44,7 +43,7 @@ async def require_show(store: Store) -> ShowInfo:
     """The show's info, or a clear error when no content pack has been imported."""
     show = await content_store.get_show(store)
     if show is None:
-        raise NotFoundError(EMPTY_PACK)
+        raise NotFoundError(key="recaps.empty_pack")
     return show
 
 
@@ -96,8 +95,10 @@ class RecapNav(discord.ui.DynamicItem[discord.ui.Button[Any]],
                template=r"recap:(?P<dir>prev|next):(?P<owner>\d+):(?P<season>\d+):(?P<episode>\d+)"):
     """Previous/Next: the custom id holds who may press it and the page it leads to (episode 0 = season)."""
 
-    def __init__(self, direction: str, owner: int, season: int, episode: int, *, enabled: bool = True) -> None:
-        label = "Previous" if direction == "prev" else "Next"
+    def __init__(
+        self, direction: str, owner: int, season: int, episode: int, *, enabled: bool = True, locale: str = "en"
+    ) -> None:
+        label = t(locale, "recaps.previous" if direction == "prev" else "recaps.next")
         super().__init__(discord.ui.Button(
             label=label,
             style=discord.ButtonStyle.secondary,
@@ -117,9 +118,7 @@ class RecapNav(discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             if interaction.user.id != self.owner:
-                raise UserError(
-                    "Only the person who asked for this recap can turn its pages. Run /recap to browse yourself."
-                )
+                raise UserError(key="recaps.not_yours")
             draft, view = await recap_page(interaction, self.season, self.episode or None)
             groups = embed_groups(draft)
             await interaction.response.edit_message(embeds=groups[0], view=view, allowed_mentions=NONE)
@@ -132,35 +131,39 @@ async def recap_page(
 ) -> tuple[EmbedDraft, discord.ui.View]:
     """The recap card for a season (or one of its episodes) and its Previous/Next buttons."""
     store = store_of(interaction)
+    locale = lang(interaction)
     show = await require_show(store)
     seasons = [s.number for s in await content_store.list_seasons(store)]
     season = await content_store.get_season(store, season_number)
     if season is None:
-        listed = ", ".join(map(str, seasons)) or "none"
-        raise NotFoundError(f"There is no Season {season_number} in the content pack (seasons: {listed}).")
+        listed = ", ".join(map(str, seasons)) or "—"
+        raise NotFoundError(key="recaps.no_season", season=season_number, seasons=listed)
+    season = await localize_season(store, season, locale)
     watched = await watched_by(store, interaction)
     owner = interaction.user.id
     if episode_number is None:
-        draft = cards.season_card(show.show.title, season, show.season_count, watched)
+        draft = cards.season_card(show.show.title, season, show.season_count, watched, locale)
         index = seasons.index(season.number)
         before = seasons[index - 1] if index > 0 else None
         after = seasons[index + 1] if index + 1 < len(seasons) else None
-        prev_item = RecapNav("prev", owner, before or season.number, 0, enabled=before is not None)
-        next_item = RecapNav("next", owner, after or season.number, 0, enabled=after is not None)
+        prev_item = RecapNav("prev", owner, before or season.number, 0, enabled=before is not None, locale=locale)
+        next_item = RecapNav("next", owner, after or season.number, 0, enabled=after is not None, locale=locale)
     else:
         episodes = [e.number for e in season.episodes]
         episode = next((e for e in season.episodes if e.number == episode_number), None)
         if episode is None:
             raise NotFoundError(
-                f"Season {season.number} has no episode {episode_number} "
-                f"(it has {len(episodes)}: {', '.join(map(str, episodes)) or 'none'})."
+                key="recaps.no_episode", season=season.number, episode=episode_number, count=len(episodes),
+                episodes=", ".join(map(str, episodes)) or "—",
             )
-        draft = cards.episode_card(show.show.title, season, episode, watched)
+        draft = cards.episode_card(show.show.title, season, episode, watched, locale)
         index = episodes.index(episode.number)
         before = episodes[index - 1] if index > 0 else None
         after = episodes[index + 1] if index + 1 < len(episodes) else None
-        prev_item = RecapNav("prev", owner, season.number, before or episode.number, enabled=before is not None)
-        next_item = RecapNav("next", owner, season.number, after or episode.number, enabled=after is not None)
+        prev_item = RecapNav("prev", owner, season.number, before or episode.number, enabled=before is not None,
+                             locale=locale)
+        next_item = RecapNav("next", owner, season.number, after or episode.number, enabled=after is not None,
+                             locale=locale)
     view = discord.ui.View(timeout=None)
     view.add_item(prev_item)
     view.add_item(next_item)
@@ -212,7 +215,8 @@ class Recaps(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         seasons = await content_store.list_seasons(self.store)
         return [
-            app_commands.Choice(name=f"Season {s.number} ({s.year}, {s.platform})", value=s.number)
+            app_commands.Choice(name=t(lang(interaction), "recaps.season_choice", season=s.number, year=s.year,
+                                       platform=s.platform), value=s.number)
             for s in seasons
             if _matches(str(current or ""), str(s.number), str(s.year), s.platform)
         ][:25]
@@ -229,7 +233,9 @@ class Recaps(commands.Cog):
         episodes = await content_store.list_episodes(self.store, number)
         return [
             app_commands.Choice(
-                name=f"Episode {e.number}" + (f": {e.title}" if e.title else ""), value=e.number
+                name=t(lang(interaction), "recaps.episode_choice", episode=e.number)
+                + (f": {e.title}" if e.title else ""),
+                value=e.number,
             )
             for e in episodes
             if _matches(str(current or ""), str(e.number), e.title or "")
@@ -242,20 +248,22 @@ class Recaps(commands.Cog):
     async def fact(self, interaction: discord.Interaction, topic: str | None = None, ephemeral: bool = False) -> None:
         """A random fact about the show, its seasons, cast or making."""
         store = self.store
+        locale = lang(interaction)
         await require_show(store)
         if topic is not None:
             topics = await content_store.fact_topics(store)
             key = topic.strip().casefold().replace(" ", "-")
             if key not in topics:
-                raise NotFoundError(f"There are no facts about {topic!r}. Topics: {', '.join(topics)}.")
+                raise NotFoundError(key="recaps.no_topic", topic=repr(topic), topics=", ".join(topics))
             topic = key
         channel = interaction.channel_id or 0
         fact = await content_store.random_fact(store, topic, exclude_id=self.last_fact.get(channel))
         if fact is None:
-            raise NotFoundError("The content pack has no facts yet.")
+            raise NotFoundError(key="recaps.no_facts")
         self.last_fact[channel] = fact.id
         watched = await watched_by(store, interaction)
-        await send_card(interaction, cards.fact_card(fact, watched), ephemeral=ephemeral)
+        fact = await localize_fact(store, fact, locale)
+        await send_card(interaction, cards.fact_card(fact, watched, locale), ephemeral=ephemeral)
 
     @fact.autocomplete("topic")
     async def fact_topic_autocomplete(
@@ -279,25 +287,28 @@ class Recaps(commands.Cog):
         store = self.store
         await require_show(store)
         if content_store.fts_query(query) is None:
-            await self._search_help(interaction, f"I need at least one word to search for, not {query!r}.")
+            await self._search_help(interaction, t(lang(interaction), "recaps.search_no_words", query=repr(query)))
             return
         hits = await content_store.search(store, query, limit=SEARCH_LIMIT)
         if not hits:
-            await self._search_help(interaction, f"Nothing in the recaps, facts or cast matches {query!r}.", query)
+            await self._search_help(
+                interaction, t(lang(interaction), "recaps.search_nothing", query=repr(query)), query
+            )
             return
         watched = await watched_by(store, interaction)
-        await send_card(interaction, cards.search_card(query, hits, watched), ephemeral=ephemeral)
+        await send_card(interaction, cards.search_card(query, hits, watched, lang(interaction)), ephemeral=ephemeral)
 
     async def _search_help(self, interaction: discord.Interaction, problem: str, query: str = "") -> None:
         """Not an error: say what went wrong and what to try, from the names the pack knows."""
         entries = await content_store.cast_names(self.store)
         close = names.rank(query, entries, limit=3) if query else []
+        locale = lang(interaction)
         if close:
-            hint = "Did you mean " + ", ".join(f"**{m.name}**" for m in close) + "?"
+            hint = t(locale, "recaps.did_you_mean", names=", ".join(f"**{m.name}**" for m in close))
         else:
             samples = sorted({e.name for e in entries if e.kind == "character"})[:3]
-            such = f" such as {', '.join(samples)}" if samples else ""
-            hint = f"Try a character's name{such}, or a place or topic."
+            hint = (t(locale, "recaps.try_names", names=", ".join(samples)) if samples
+                    else t(locale, "recaps.try_anything"))
         await interaction.response.send_message(f"{problem} {hint}", ephemeral=True, allowed_mentions=NONE)
 
     # -- /spoilers ------------------------------------------------------------------------------
@@ -320,26 +331,21 @@ class Recaps(commands.Cog):
         assert interaction.guild_id is not None  # guild_only
         store = self.store
         if off and season is not None:
-            raise UserError("Give a season or `off`, not both.")
+            raise UserError(key="recaps.season_or_off")
         if off or season is not None:
             now = self.bot.clock.now()  # type: ignore[attr-defined]
             await set_spoiler_season(store, interaction.guild_id, interaction.user.id, None if off else season, now=now)
         current = await get_spoiler_season(store, interaction.guild_id, interaction.user.id)
-        text = _spoiler_status(current, changed=off or season is not None)
+        text = _spoiler_status(current, changed=off or season is not None, locale=lang(interaction))
         await interaction.response.send_message(text, ephemeral=ephemeral, allowed_mentions=NONE)
 
 
-def _spoiler_status(current: int | None, *, changed: bool) -> str:
-    prefix = "Saved. " if changed else ""
+def _spoiler_status(current: int | None, *, changed: bool, locale: str = "en") -> str:
+    prefix = t(locale, "recaps.saved") + " " if changed else ""
     if current is None:
-        return prefix + (
-            "Spoiler guard is off: recaps, facts and search show every season. Set it with /spoilers season:<n>."
-        )
-    seen = "no season yet" if current == 0 else f"up to Season {current}"
-    return (
-        prefix + f"Spoiler guard: you have watched {seen}. Recaps, facts and search results from later seasons "
-        "are hidden behind spoiler tags, and trivia you start skips them. Turn it off with /spoilers off:True."
-    )
+        return prefix + t(locale, "recaps.guard_off")
+    seen = t(locale, "cards.seen_none") if current == 0 else t(locale, "cards.seen_up_to", season=current)
+    return prefix + t(locale, "recaps.guard_on", seen=seen)
 
 
 async def setup(bot: commands.Bot) -> None:

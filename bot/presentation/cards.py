@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol
 
 from bot.content.models import Character, Episode, Fact, Person, Season
+from bot.i18n import t
 from bot.presentation.embeds import EmbedDraft, EmbedField
 
 MAX_PERSON_FACTS = 5
@@ -25,11 +26,11 @@ def hides(watched: int | None, season: int | None) -> bool:
     return watched is not None and bool(season) and season is not None and season > watched
 
 
-def guard_note(watched: int | None) -> str:
+def guard_note(watched: int | None, locale: str = "en") -> str:
     if watched is None:
         return ""
-    seen = "no season yet" if watched == 0 else f"up to Season {watched}"
-    return f"Spoiler guard: you have watched {seen}; later seasons are hidden. Change it with /spoilers."
+    seen = t(locale, "cards.seen_none") if watched == 0 else t(locale, "cards.seen_up_to", season=watched)
+    return t(locale, "cards.guard_note", seen=seen)
 
 
 def discord_date(day: dt.date) -> str:
@@ -38,7 +39,7 @@ def discord_date(day: dt.date) -> str:
     return f"<t:{int(moment.timestamp())}:D>"
 
 
-def format_seasons(seasons: Iterable[int]) -> str:
+def format_seasons(seasons: Iterable[int], locale: str = "en") -> str:
     """`1–4`, `2, 4`, `1–2, 4`: consecutive runs collapsed."""
     numbers = sorted(set(seasons))
     if not numbers:
@@ -50,26 +51,28 @@ def format_seasons(seasons: Iterable[int]) -> str:
         else:
             runs.append([n, n])
     parts = [str(a) if a == b else f"{a}–{b}" for a, b in runs]
-    label = "Season" if len(numbers) == 1 else "Seasons"
-    return f"{label} {', '.join(parts)}"
+    return t(locale, "cards.seasons_list", count=len(numbers), seasons=", ".join(parts))
 
 
-def season_card(show_title: str, season: Season, season_count: int, watched: int | None) -> EmbedDraft:
+def season_card(
+    show_title: str, season: Season, season_count: int, watched: int | None, locale: str = "en"
+) -> EmbedDraft:
+    """`season` comes already in the member's language where the pack has it (`bot.store.translations`)."""
     hidden = hides(watched, season.number)
     fields = (
-        EmbedField("Year", str(season.year), inline=True),
-        EmbedField("Platform", season.platform, inline=True),
-        EmbedField("Episodes", str(season.episode_count), inline=True),
-        EmbedField("Set in", ", ".join(season.settings) or "—", inline=True),
-        EmbedField("Released", discord_date(season.release_date), inline=True),
-        EmbedField("Runtime", season.runtime, inline=True),
-        EmbedField("Tagline", season.tagline, spoiler=hidden),
+        EmbedField(t(locale, "cards.year"), str(season.year), inline=True),
+        EmbedField(t(locale, "cards.platform"), season.platform, inline=True),
+        EmbedField(t(locale, "cards.episodes"), str(season.episode_count), inline=True),
+        EmbedField(t(locale, "cards.set_in"), ", ".join(season.settings) or "—", inline=True),
+        EmbedField(t(locale, "cards.released"), discord_date(season.release_date), inline=True),
+        EmbedField(t(locale, "cards.runtime"), season.runtime, inline=True),
+        EmbedField(t(locale, "cards.tagline"), season.tagline, spoiler=hidden),
     )
-    footer = f"Season {season.number} of {season_count}"
+    footer = t(locale, "cards.season_of", season=season.number, count=season_count)
     if hidden:
-        footer += " · " + guard_note(watched)
+        footer += " · " + guard_note(watched, locale)
     return EmbedDraft(
-        title=f"{show_title} — Season {season.number} ({season.year})",
+        title=t(locale, "cards.season_title", show=show_title, season=season.number, year=season.year),
         description=season.recap,
         fields=fields,
         footer=footer,
@@ -77,28 +80,27 @@ def season_card(show_title: str, season: Season, season_count: int, watched: int
     )
 
 
-def episode_label(episode: Episode) -> str:
-    base = f"Season {episode.season}, episode {episode.number}"
+def episode_label(episode: Episode, locale: str = "en") -> str:
+    base = t(locale, "cards.episode_label", season=episode.season, episode=episode.number)
     return f"{base}: {episode.title}" if episode.title else base
 
 
-def episode_card(show_title: str, season: Season, episode: Episode, watched: int | None) -> EmbedDraft:
+def episode_card(
+    show_title: str, season: Season, episode: Episode, watched: int | None, locale: str = "en"
+) -> EmbedDraft:
     hidden = hides(watched, season.number)
-    summary = episode.summary or (
-        "The content pack has no summary for this episode. The season recap covers it: "
-        f"/recap season:{season.number}."
-    )
+    summary = episode.summary or t(locale, "cards.no_summary", season=season.number)
     fields = [
-        EmbedField("Season", f"{season.number} ({season.year}, {season.platform})", inline=True),
-        EmbedField("Released", discord_date(season.release_date), inline=True),
+        EmbedField(t(locale, "cards.season"), f"{season.number} ({season.year}, {season.platform})", inline=True),
+        EmbedField(t(locale, "cards.released"), discord_date(season.release_date), inline=True),
     ]
     if episode.source:
-        fields.append(EmbedField("Source", episode.source))
-    footer = f"Episode {episode.number} of {season.episode_count}"
+        fields.append(EmbedField(t(locale, "cards.source"), episode.source))
+    footer = t(locale, "cards.episode_of", episode=episode.number, count=season.episode_count)
     if hidden:
-        footer += " · " + guard_note(watched)
+        footer += " · " + guard_note(watched, locale)
     return EmbedDraft(
-        title=f"{show_title} — {episode_label(episode)}",
+        title=f"{show_title} — {episode_label(episode, locale)}",
         description=summary,
         fields=tuple(fields),
         footer=footer,
@@ -106,7 +108,9 @@ def episode_card(show_title: str, season: Season, episode: Episode, watched: int
     )
 
 
-def cast_list_card(show_title: str, people: Sequence[Person], characters: Sequence[Character]) -> EmbedDraft:
+def cast_list_card(
+    show_title: str, people: Sequence[Person], characters: Sequence[Character], locale: str = "en"
+) -> EmbedDraft:
     """Actors with the characters they play, then characters whose actor the pack does not know."""
     names = {p.id: p.name for p in people}
     roles: dict[str, list[Character]] = {}
@@ -117,87 +121,91 @@ def cast_list_card(show_title: str, people: Sequence[Person], characters: Sequen
         played = roles.get(person.id, [])
         if not played and "actor" not in person.roles:
             continue
-        parts = [f"{c.name} ({format_seasons(c.seasons)})" for c in played]
-        lines.append(f"**{person.name}**" + (f" as {'; '.join(parts)}" if parts else ""))
+        parts = [f"{c.name} ({format_seasons(c.seasons, locale)})" for c in played]
+        lines.append(t(locale, "cards.actor_as", name=person.name, roles="; ".join(parts)) if parts
+                     else f"**{person.name}**")
     crew = [p for p in people if p.id not in roles and "actor" not in p.roles]
     unknown = [c for c in roles.get("", []) if c.played_by not in names]
     fields = []
     if unknown:
         fields.append(EmbedField(
-            "Characters (actor not in the pack)",
-            "\n".join(f"{c.name} ({format_seasons(c.seasons)})" for c in unknown),
+            t(locale, "cards.unknown_actor"),
+            "\n".join(f"{c.name} ({format_seasons(c.seasons, locale)})" for c in unknown),
         ))
     if crew:
         fields.append(EmbedField(
-            "Crew", "\n".join(f"{p.name} — {', '.join(p.roles)}" for p in crew)
+            t(locale, "cards.crew"), "\n".join(f"{p.name} — {', '.join(p.roles)}" for p in crew)
         ))
     return EmbedDraft(
-        title=f"{show_title} — cast",
-        description="\n".join(lines) or "No cast in the content pack.",
+        title=t(locale, "cards.cast_title", show=show_title),
+        description="\n".join(lines) or t(locale, "cards.no_cast"),
         fields=tuple(fields),
-        footer="/cast name:<actor or character> for details",
+        footer=t(locale, "cards.cast_footer"),
     )
 
 
-def person_card(person: Person, characters: Sequence[Character]) -> EmbedDraft:
-    fields = [EmbedField("Roles", ", ".join(r.capitalize() for r in person.roles) or "—", inline=True)]
+def person_card(person: Person, characters: Sequence[Character], locale: str = "en") -> EmbedDraft:
+    roles = ", ".join(t(locale, f"cards.role_{r}") for r in person.roles) or "—"
+    fields = [EmbedField(t(locale, "cards.roles"), roles, inline=True)]
     if characters:
         fields.append(EmbedField(
-            "Plays", "\n".join(f"{c.name} ({format_seasons(c.seasons)})" for c in characters)
+            t(locale, "cards.plays"), "\n".join(f"{c.name} ({format_seasons(c.seasons, locale)})" for c in characters)
         ))
         fields.append(EmbedField(
-            "Appears in", format_seasons(s for c in characters for s in c.seasons), inline=True
+            t(locale, "cards.appears_in"), format_seasons((s for c in characters for s in c.seasons), locale),
+            inline=True,
         ))
     if person.aliases:
-        fields.append(EmbedField("Also known as", ", ".join(person.aliases), inline=True))
+        fields.append(EmbedField(t(locale, "cards.aka"), ", ".join(person.aliases), inline=True))
     facts = person.facts[:MAX_PERSON_FACTS]
     if facts:
-        fields.append(EmbedField("Facts", "\n".join(f"• {fact}" for fact in facts)))
+        fields.append(EmbedField(t(locale, "cards.facts"), "\n".join(f"• {fact}" for fact in facts)))
     return EmbedDraft(title=person.name, fields=tuple(fields))
 
 
-def character_card(character: Character, actor: Person | None, watched: int | None) -> EmbedDraft:
+def character_card(
+    character: Character, actor: Person | None, watched: int | None, locale: str = "en"
+) -> EmbedDraft:
     fields = [
-        EmbedField("Played by", actor.name if actor else "Not known in the content pack", inline=True),
-        EmbedField("Appears in", format_seasons(character.seasons), inline=True),
+        EmbedField(t(locale, "cards.played_by"), actor.name if actor else t(locale, "cards.actor_unknown"),
+                   inline=True),
+        EmbedField(t(locale, "cards.appears_in"), format_seasons(character.seasons, locale), inline=True),
     ]
     if character.aliases:
-        fields.append(EmbedField("Also known as", ", ".join(character.aliases), inline=True))
+        fields.append(EmbedField(t(locale, "cards.aka"), ", ".join(character.aliases), inline=True))
     hidden_any = False
     for arc in character.arcs:
         hidden = hides(watched, arc.season)
         hidden_any = hidden_any or hidden
-        fields.append(EmbedField(f"Season {arc.season}", arc.text, spoiler=hidden))
+        fields.append(EmbedField(t(locale, "cards.season_n", season=arc.season), arc.text, spoiler=hidden))
     if character.note:
-        fields.append(EmbedField("Note", character.note))
+        fields.append(EmbedField(t(locale, "cards.note"), character.note))
     return EmbedDraft(
         title=character.name,
         description=character.description,
         fields=tuple(fields),
-        footer=guard_note(watched) if hidden_any else "",
+        footer=guard_note(watched, locale) if hidden_any else "",
     )
 
 
-def fact_card(fact: Fact, watched: int | None) -> EmbedDraft:
+def fact_card(fact: Fact, watched: int | None, locale: str = "en") -> EmbedDraft:
     hidden = hides(watched, fact.season)
-    about = fact.topic.replace("-", " ")
+    about = t(locale, f"cards.topic_{fact.topic.replace('-', '_')}")
     if fact.season:
-        about += f" · Season {fact.season}" + (f", episode {fact.episode}" if fact.episode else "")
-    footer = f"Source: {fact.source}"
+        about += " · " + (t(locale, "cards.episode_label", season=fact.season, episode=fact.episode) if fact.episode
+                          else t(locale, "cards.season_n", season=fact.season))
+    footer = t(locale, "cards.source_line", source=fact.source)
     if hidden:
-        footer = guard_note(watched) + " · " + footer
+        footer = guard_note(watched, locale) + " · " + footer
     return EmbedDraft(
-        title=f"Did you know? ({about})",
+        title=t(locale, "cards.did_you_know", about=about),
         description=fact.text,
         footer=footer,
         spoiler_description=hidden,
     )
 
 
-_KIND_LABELS = {
-    "show": "Show", "season": "Season recap", "episode": "Episode", "fact": "Fact",
-    "person": "Cast & crew", "character": "Character",
-}
+_KINDS = ("show", "season", "episode", "fact", "person", "character")
 
 
 class SearchResult(Protocol):
@@ -213,15 +221,16 @@ class SearchResult(Protocol):
     def season(self) -> int | None: ...
 
 
-def search_card(query: str, hits: Sequence[SearchResult], watched: int | None) -> EmbedDraft:
+def search_card(query: str, hits: Sequence[SearchResult], watched: int | None, locale: str = "en") -> EmbedDraft:
     fields = []
     hidden_any = False
     for hit in hits:
         hidden = hides(watched, hit.season)
         hidden_any = hidden_any or hidden
-        label = f"{_KIND_LABELS.get(hit.kind, hit.kind.title())} · {hit.title}"
+        kind = t(locale, f"cards.kind_{hit.kind}") if hit.kind in _KINDS else hit.kind.title()
+        label = f"{kind} · {hit.title}"
         fields.append(EmbedField(label, " ".join(hit.snippet.split()) or "—", spoiler=hidden))
-    footer = f"{len(hits)} result{'s' if len(hits) != 1 else ''}, best first"
+    footer = t(locale, "cards.results", count=len(hits))
     if hidden_any:
-        footer += " · " + guard_note(watched)
-    return EmbedDraft(title=f"Search: {query}", fields=tuple(fields), footer=footer)
+        footer += " · " + guard_note(watched, locale)
+    return EmbedDraft(title=t(locale, "cards.search_title", query=query), fields=tuple(fields), footer=footer)
