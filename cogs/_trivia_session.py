@@ -20,6 +20,7 @@ from typing import Any
 import discord
 
 from bot.clock import Clock
+from bot.i18n import t
 from bot.store.trivia import TriviaStore
 from bot.trivia.game import Game, GameOver, GameState, RoundResult, RoundStart
 from bot.trivia.models import GameMode
@@ -41,8 +42,11 @@ class GameSession:
         store: TriviaStore,
         clock: Clock,
         on_end: Callable[[GameSession], Awaitable[None] | None],
+        locale: str = "en",
     ) -> None:
         self.game = game
+        self.locale = locale
+        """The language of the game's channel posts: its starter's (the questions were chosen in it)."""
         self.channel = channel
         self.store = store
         self.clock = clock
@@ -103,12 +107,13 @@ class GameSession:
         self._wake.clear()
         extra: dict[str, Any] = {"view": self._answer_view(start)} if self.mode is GameMode.BUTTONS else {}
         self.message = await self.channel.send(
-            embed=render.question_embed(start, self.mode, start.deadline), allowed_mentions=NO_PINGS, **extra
+            embed=render.question_embed(start, self.mode, start.deadline, self.locale), allowed_mentions=NO_PINGS,
+            **extra,
         )
         # The countdown starts when the question is on screen, not when we began posting it.
         deadline = game.mark_posted(self.clock.now())
         if deadline is not None and (deadline - start.deadline) >= timedelta(seconds=1):
-            await self.message.edit(embed=render.question_embed(start, self.mode, deadline))
+            await self.message.edit(embed=render.question_embed(start, self.mode, deadline, self.locale))
         await self.store.set_round_message(self.round_id, self.message.id)
 
     async def _wait_for_reveal(self) -> None:
@@ -128,7 +133,8 @@ class GameSession:
             hint = game.take_hint(self.clock.now())
             if hint is not None:
                 number = game.round_number
-                await self.channel.send(f"Hint for question {number}: `{hint}`", allowed_mentions=NO_PINGS)
+                await self.channel.send(t(self.locale, "trivia.hint", number=number, hint=hint),
+                                        allowed_mentions=NO_PINGS)
 
     async def _close_question(self) -> RoundResult:
         assert self.round_id is not None and self.start is not None
@@ -137,7 +143,7 @@ class GameSession:
         await self.store.close_round(self.round_id, result.answers, now)
         if self.message is not None:
             await self.message.edit(
-                embed=render.reveal_embed(self.start, result, self.mode),
+                embed=render.reveal_embed(self.start, result, self.mode, self.locale),
                 view=self._closed_view(self.start, result.correct_choice),
                 allowed_mentions=NO_PINGS,
             )
@@ -146,7 +152,8 @@ class GameSession:
     async def _finish(self, over: GameOver, *, stopped_by: int | None = None) -> None:
         await self.store.finish_game(self.game.game_id, over, stopped_by=stopped_by)
         try:
-            await self.channel.send(embed=render.final_embed(over, stopped_by=stopped_by), allowed_mentions=NO_PINGS)
+            await self.channel.send(embed=render.final_embed(over, stopped_by=stopped_by, locale=self.locale),
+                                    allowed_mentions=NO_PINGS)
         finally:
             await self._ended()
 
@@ -195,5 +202,5 @@ class GameSession:
             style = discord.ButtonStyle.success if i == correct else discord.ButtonStyle.secondary
             items.append(AnswerButton(self.game.game_id, start.number, i, label, style=style, disabled=True))
         if report:
-            items.append(ReportButton(start.question.id))
+            items.append(ReportButton(start.question.id, locale=self.locale))
         return persistent_view(*items)

@@ -14,6 +14,7 @@ from typing import Any, Protocol, cast
 import discord
 
 from bot.errors import UserError
+from bot.i18n import t
 from cogs._errors import report_error
 from cogs._views import BotModal, BotView
 
@@ -32,7 +33,7 @@ class TriviaActions(Protocol):
 def _actions(interaction: discord.Interaction) -> TriviaActions:
     cog = getattr(interaction.client, "get_cog", lambda _name: None)(COG_NAME)
     if cog is None:
-        raise UserError("Trivia is not available right now.")
+        raise UserError(key="trivia.unavailable")
     return cast(TriviaActions, cog)
 
 
@@ -94,9 +95,9 @@ class QuickButton(
 class ReportButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"trivia:report:(?P<question>[\w.-]{1,80})"
 ):
-    def __init__(self, question_id: str) -> None:
+    def __init__(self, question_id: str, *, locale: str = "en") -> None:
         super().__init__(discord.ui.Button(
-            label="Report", emoji="🚩", style=discord.ButtonStyle.secondary, row=2,
+            label=t(locale, "trivia.report_button"), emoji="🚩", style=discord.ButtonStyle.secondary, row=2,
             custom_id=f"trivia:report:{question_id}",
         ))
         self.question_id = question_id
