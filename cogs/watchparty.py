@@ -34,6 +34,7 @@ from bot.store import events as event_store
 from bot.store.events import NewParty, Party, RsvpStatus
 from bot.timers import Firing, PermanentTimerError, nonce_for
 from cogs._errors import report_error
+from cogs._locale import guild_post_language
 from cogs._views import BotView
 from cogs._watchparty_discord import (
     NO_PINGS,
@@ -437,7 +438,8 @@ class WatchParty(commands.Cog):
         if firing.timers:
             offset = timedelta(seconds=int(firing.timer.payload["offset"]))
             missed = len(firing.timers) - 1 + len(firing.skipped)
-            header = reminder_headline(party.title, party.starts_at, offset, missed=missed)
+            locale = await guild_post_language(self.bot.store, self.bot.get_guild(party.guild_id), party.guild_id)
+            header = reminder_headline(party.title, party.starts_at, offset, missed=missed, locale=locale)
             going = [r.user_id for r in await event_store.list_rsvps(self.bot.store, party.id, status="going")]
             try:
                 await self._send_chunks(

@@ -64,5 +64,7 @@ def test_hindi_numbers_dates_and_durations() -> None:
     assert number("en", 1234567) == "1,234,567"
     assert long_date("hi", dt.date(2018, 10, 5)) == "5 अक्टूबर 2018"
     assert long_date("en", dt.date(2018, 10, 5)) == "October 5, 2018"
-    assert duration("hi", dt.timedelta(hours=2), direction=True) == "2 घंटे में"
+    assert duration("hi", dt.timedelta(hours=2), direction=True) == "2 घंटे बाद"
     assert duration("en", dt.timedelta(minutes=10)) == "10 minutes"
+    assert duration("hi", dt.timedelta(days=1, hours=3, minutes=5)) == "1 दिन 3 घंटे"
+    assert duration("en", dt.timedelta(hours=1, minutes=30)) == "1 hour 30 minutes"

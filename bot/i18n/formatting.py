@@ -25,7 +25,15 @@ def long_date(locale: object, day: dt.date) -> str:
 
 
 def duration(locale: object, delta: dt.timedelta, *, direction: bool = False) -> str:
-    """`2 hours` / `2 घंटे`; with `direction`, `in 2 hours` / `2 घंटे में`."""
-    return str(
-        format_timedelta(delta, locale=language_of(locale), add_direction=direction, threshold=1.0)
-    )
+    """`1 day 3 hours` / `1 दिन 3 घंटे` (two largest units, rounded down); with `direction`, `in …` / `… में`."""
+    from bot.i18n.catalog import t
+
+    language = language_of(locale)
+    seconds = int(abs(delta).total_seconds())
+    parts = []
+    for size in (86400, 3600, 60):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(str(format_timedelta(dt.timedelta(seconds=count * size), threshold=1.0, locale=language)))
+    text = " ".join(parts[:2]) if parts else t(language, "common.under_a_minute")
+    return t(language, "common.in_duration", duration=text) if direction else text

@@ -1,0 +1,147 @@
+"""A member whose Discord is in Hindi, end to end: recap, trivia game, an error, a reminder.
+
+Alice's client sends `locale: hi` on her interactions; bob's stays `en-US`. Everything asked for
+by alice answers in Hindi, with the show's content in the pack's Hindi where it has it and whole
+English sentences where it does not; bob keeps English throughout.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import timedelta
+
+from bot.app import LittleThingsBot
+from bot.clock import VirtualClock
+from bot.config import DEFAULT_CONTENT_DIR, Config
+from bot.localdiscord import LocalDiscord, Message, run_bot
+from bot.store.trivia import TriviaStore
+
+ANSWER_WINDOW = timedelta(seconds=20)
+
+
+def pack_seasons() -> dict[int, dict]:
+    with (DEFAULT_CONTENT_DIR / "seasons.toml").open("rb") as fh:
+        return {s["number"]: s for s in tomllib.load(fh)["season"]}
+
+
+def pack_questions() -> dict[str, dict]:
+    questions: dict[str, dict] = {}
+    for path in sorted((DEFAULT_CONTENT_DIR / "trivia").glob("*.toml")):
+        with path.open("rb") as fh:
+            questions.update({q["id"]: q for q in tomllib.load(fh)["question"]})
+    return questions
+
+
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def as_hindi_member(fake: LocalDiscord, name: str = "alice") -> None:
+    fake.user(name).locale = "hi"
+
+
+async def test_a_recap_in_hindi_and_the_same_recap_in_english(fake: LocalDiscord, bot: LittleThingsBot) -> None:
+    as_hindi_member(fake)
+    season = pack_seasons()[2]
+    reply = await fake.slash("recap", season=2, user="alice")
+    embed = reply.embed
+    assert embed["title"] == "Little Things — सीज़न 2 (2018)"
+    assert squash(embed["description"]) == squash(season["recap_hi"])
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields["साल"] == "2018" and fields["टैगलाइन"] == season["tagline_hi"]
+    assert embed["footer"]["text"] == "4 में से सीज़न 2"
+    assert [b["label"] for b in reply.buttons] == ["पिछला", "अगला"]
+    await fake.click(reply, label="अगला", user="alice")
+    assert fake.message(reply.message_id).embeds[0]["title"] == "Little Things — सीज़न 3 (2019)"
+
+    english = await fake.slash("recap", season=2, user="bob")
+    assert english.embed["title"] == "Little Things — Season 2 (2018)"
+    assert squash(english.embed["description"]) == squash(season["recap"])
+    assert [b["label"] for b in english.buttons] == ["Previous", "Next"]
+
+
+async def test_an_error_in_hindi_is_ephemeral(fake: LocalDiscord, bot: LittleThingsBot) -> None:
+    as_hindi_member(fake)
+    reply = await fake.slash("recap", season=1, episode=9, user="alice")
+    assert reply.ephemeral
+    assert reply.content == "सीज़न 1 में एपिसोड 9 नहीं है (इसमें 5 एपिसोड हैं: 1, 2, 3, 4, 5)।"
+    refused = await fake.click(await fake.slash("recap", season=1, user="bob"), label="Next", user="alice")
+    assert refused.ephemeral and refused.content.startswith("इस सारांश के पन्ने सिर्फ़ वही पलट सकता है")
+    assert not refused.message.pings  # type: ignore[union-attr]
+
+
+async def test_a_trivia_game_started_by_a_hindi_member(
+    fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClock
+) -> None:
+    as_hindi_member(fake)
+    questions = pack_questions()
+    start = await fake.slash("trivia start", rounds=1, season="1", user="alice")
+    assert start.content.startswith("🎬 **प्रश्नोत्तरी** (खेल #")
+    message: Message = await fake.wait_for_message(
+        "general", predicate=lambda m: bool(m.embeds) and m.embeds[0].get("title") == "सवाल 1/1"
+    )
+    store = TriviaStore(bot.store)
+    game = await store.running_game(fake.channel("general").id)
+    assert game is not None
+    [round_] = await store.game_rounds(game.id)
+    pack = questions[round_.question_id]
+    labels = [b["label"] for b in message.buttons if ":answer:" in b["custom_id"]]
+    if "question_hi" in pack:  # the whole question in Hindi
+        assert message.embeds[0]["description"] == pack["question_hi"]
+        assert sorted(labels) == sorted([pack["answer_hi"], *pack["wrong_hi"]])
+        answer = pack["answer_hi"]
+    else:  # no Hindi for it: the whole question in English, never half and half
+        assert message.embeds[0]["description"] == pack["question"]
+        assert sorted(labels) == sorted([pack["answer"], *pack["wrong"]])
+        answer = pack["answer"]
+    right = next(b["custom_id"] for b in message.buttons if b["label"] == answer)
+    ack = await fake.click(message, right, user="alice")
+    assert ack.ephemeral and ack.content == f"पक्का हुआ: **{answer}**। समय पूरा होने पर जवाब दिखाया जाएगा।"
+    bob_ack = await fake.click(message, right, user="bob")
+    assert bob_ack.ephemeral and bob_ack.content.startswith("Locked in")
+    mark = fake.mark()
+    await clock.advance(ANSWER_WINDOW)
+    final_title = "प्रश्नोत्तरी: आख़िरी नतीजे"
+    final = await fake.wait_for_message(
+        "general", after=mark, predicate=lambda m: bool(m.embeds) and m.embeds[0].get("title") == final_title
+    )
+    assert "सारे सवाल पूछे जा चुके।" in final.embeds[0]["description"]
+    reveal = fake.message(message.id).embeds[0]
+    assert reveal["title"] == "सवाल 1/1 · बंद"
+    assert any(f["name"] == "सही" and f"<@{fake.user('alice').id}>" in f["value"] for f in reveal["fields"])
+
+
+async def test_a_reminder_in_the_servers_language(fake: LocalDiscord, config: Config, clock: VirtualClock) -> None:
+    """A reminder has no interaction: it follows the server's Discord locale (guild_locale)."""
+    fake.guild.locale = "hi"
+    async with run_bot(fake, config, clock=clock) as bot:
+        mark = fake.mark()
+        reply = await fake.slash("watchparty create", title="S2 rewatch", when="in 2 hours", timezone="UTC",
+                                 reminders="1h", user="bob")
+        assert reply.ephemeral
+        announcement = await fake.wait_for_message("general", after=mark, predicate=lambda m: bool(m.embeds))
+        await fake.click(announcement, label="Going", user="alice")
+        await clock.advance(timedelta(hours=1))
+        await bot.timers.wait_idle()
+        [reminder] = [m for m in fake.sent_messages("general") if m.id > announcement.id and not m.ephemeral]
+        assert reminder.content.startswith("⏰ **S2 rewatch** शुरू होने में 1 घंटा बाकी: <t:")
+        assert reminder.pings.users == (fake.user("alice").id,)
+
+
+async def test_settings_language_pins_the_posts_language(
+    fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClock
+) -> None:
+    """A moderator's `/settings language` choice wins over the server's Discord locale for posts."""
+    reply = await fake.slash("settings language", language="hi", user="you")
+    assert "हिन्दी" in reply.content
+    mark = fake.mark()
+    await fake.slash("watchparty create", title="Finale", when="in 2 hours", timezone="UTC", reminders="10m",
+                     user="you")
+    announcement = await fake.wait_for_message("general", after=mark, predicate=lambda m: bool(m.embeds))
+    await fake.click(announcement, label="Going", user="bob")
+    await clock.advance(timedelta(hours=1, minutes=50))
+    await bot.timers.wait_idle()
+    [reminder] = [m for m in fake.sent_messages("general") if m.id > announcement.id and not m.ephemeral]
+    assert "शुरू होने में 10 मिनट बाकी" in reminder.content
+    back = await fake.slash("settings language", language="auto", user="you")
+    assert "English" in back.content
