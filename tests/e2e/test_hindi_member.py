@@ -145,3 +145,34 @@ async def test_settings_language_pins_the_posts_language(
     assert "शुरू होने में 10 मिनट बाकी" in reminder.content
     back = await fake.slash("settings language", language="auto", user="you")
     assert "English" in back.content
+
+
+async def test_a_typed_game_accepts_the_hindi_answer_the_pack_lists(
+    fake: LocalDiscord, config: Config, clock: VirtualClock
+) -> None:
+    """In bob's English typed game, alice answers in Devanagari and wins the question."""
+    as_hindi_member(fake)
+    questions = pack_questions()
+    async with run_bot(fake, config.with_overrides(typed_trivia=True), clock=clock) as bot:
+        general = fake.channel("general")
+        store = TriviaStore(bot.store)
+        await fake.slash("trivia start", rounds=10, mode="typed", user="bob")
+        for number in range(1, 11):
+            message = await fake.wait_for_message(
+                "general", predicate=lambda m, n=number: bool(m.embeds) and m.embeds[0].get("title", "").startswith(
+                    f"Question {n} of "))
+            game = await store.running_game(general.id)
+            assert game is not None
+            pack = questions[(await store.game_rounds(game.id))[-1].question_id]
+            if "answer_hi" not in pack or pack["answer_hi"] == pack["answer"]:
+                await fake.say("general", pack["answer"], user="bob")  # not the case under test: move on
+                await fake.wait_until(lambda m=message: "closed" in m.text, what="the reveal")
+                await clock.advance(timedelta(seconds=5))
+                continue
+            assert message.embeds[0]["description"] == pack["question"]  # bob's game is in English
+            await fake.say("general", pack["answer_hi"], user="alice")
+            await fake.wait_until(lambda m=message: "closed" in m.text, what="the reveal after a Hindi answer")
+            assert f"<@{fake.user('alice').id}> +" in message.text
+            break
+        else:
+            raise AssertionError("no question with a Hindi answer in ten rounds")
