@@ -7,7 +7,7 @@ from datetime import datetime
 
 import discord
 
-from bot.i18n import t
+from bot.i18n import number, t
 from bot.store.trivia import LeaderboardPage, PlayerStats, QuickStats, ReportSummary, SuggestionRecord
 from bot.trivia.game import EndReason, GameOver, RoundResult, RoundStart, Standing
 from bot.trivia.models import GameMode, Question
@@ -112,36 +112,40 @@ def final_embed(over: GameOver, *, stopped_by: int | None = None, locale: str = 
     return embed
 
 
-def leaderboard_embed(page: LeaderboardPage) -> discord.Embed:
-    title = "Trivia leaderboard · all time" if page.period == "all" else f"Trivia leaderboard · {page.period}"
+def leaderboard_embed(page: LeaderboardPage, locale: str = "en") -> discord.Embed:
+    title = (t(locale, "trivia.board_all_time") if page.period == "all"
+             else t(locale, "trivia.board_period", period=page.period))
     embed = discord.Embed(title=title, colour=COLOUR)
     if not page.entries:
-        embed.description = "No scores yet. Start a game with `/trivia start`."
+        embed.description = t(locale, "trivia.board_empty")
     else:
         embed.description = "\n".join(
-            f"{MEDALS.get(e.rank, f'{e.rank}.')} <@{e.user_id}>: **{e.points}** pts · {e.correct}/{e.answers} right"
-            + (f" · {e.wins} win{'s' if e.wins != 1 else ''}" if e.wins else "")
+            f"{MEDALS.get(e.rank, f'{e.rank}.')} <@{e.user_id}>: "
+            + t(locale, "trivia.board_line", points=number(locale, e.points), correct=e.correct, answers=e.answers)
+            + (" · " + t(locale, "trivia.wins", count=e.wins) if e.wins else "")
             for e in page.entries
         )
-    embed.set_footer(text=f"Page {page.page} of {page.pages} · {page.total_players} players")
+    embed.set_footer(text=t(locale, "trivia.board_footer", page=page.page, pages=page.pages,
+                            count=page.total_players))
     return embed
 
 
-def stats_embed(name: str, stats: PlayerStats, quick: QuickStats) -> discord.Embed:
-    embed = discord.Embed(title=f"Trivia stats: {name}", colour=COLOUR)
+def stats_embed(name: str, stats: PlayerStats, quick: QuickStats, locale: str = "en") -> discord.Embed:
+    embed = discord.Embed(title=t(locale, "trivia.stats_title", name=name), colour=COLOUR)
     if stats.answers == 0:
-        embed.description = "No game answers yet."
+        embed.description = t(locale, "trivia.stats_none")
     else:
         accuracy = f"{stats.accuracy:.0%}" if stats.accuracy is not None else "–"
-        embed.add_field(name="Points", value=str(stats.points))
-        embed.add_field(name="Rank", value=f"#{stats.rank}" if stats.rank else "–")
-        embed.add_field(name="Right", value=f"{stats.correct}/{stats.answers} ({accuracy})")
-        embed.add_field(name="Games", value=str(stats.games))
-        embed.add_field(name="Wins", value=str(stats.wins))
-        embed.add_field(name="Best streak", value=str(stats.best_streak))
+        embed.add_field(name=t(locale, "trivia.points"), value=number(locale, stats.points))
+        embed.add_field(name=t(locale, "trivia.rank"), value=f"#{stats.rank}" if stats.rank else "–")
+        embed.add_field(name=t(locale, "trivia.right"), value=f"{stats.correct}/{stats.answers} ({accuracy})")
+        embed.add_field(name=t(locale, "trivia.games"), value=str(stats.games))
+        embed.add_field(name=t(locale, "trivia.wins_label"), value=str(stats.wins))
+        embed.add_field(name=t(locale, "trivia.best_streak"), value=str(stats.best_streak))
     if quick.asked:
-        embed.add_field(name="Quick questions (scored separately)",
-                        value=f"{quick.correct}/{quick.answers} right · {quick.points} pts", inline=False)
+        embed.add_field(name=t(locale, "trivia.quick_stats"),
+                        value=t(locale, "trivia.quick_stats_line", correct=quick.correct, answers=quick.answers,
+                                points=number(locale, quick.points)), inline=False)
     return embed
 
 
@@ -156,28 +160,33 @@ def quick_embed(question: Question, choices: Sequence[str], deadline: datetime, 
     return embed
 
 
-def suggestion_embed(suggestion: SuggestionRecord, pending: int, reports: Sequence[ReportSummary]) -> discord.Embed:
-    embed = discord.Embed(title=f"Suggestion #{suggestion.id} (1 of {pending} pending)",
+def suggestion_embed(
+    suggestion: SuggestionRecord, pending: int, reports: Sequence[ReportSummary], locale: str = "en"
+) -> discord.Embed:
+    embed = discord.Embed(title=t(locale, "trivia.suggestion_title", id=suggestion.id, count=pending),
                           description=suggestion.question, colour=COLOUR)
-    embed.add_field(name="Answer", value=suggestion.answer, inline=False)
+    embed.add_field(name=t(locale, "trivia.answer"), value=suggestion.answer, inline=False)
     if suggestion.aliases:
-        embed.add_field(name="Also accepted", value="\n".join(suggestion.aliases)[:1024], inline=False)
-    embed.add_field(name="Wrong choices", value="\n".join(suggestion.wrong)[:1024], inline=False)
-    embed.add_field(name="Season", value=str(suggestion.season or "whole show"))
-    embed.add_field(name="From", value=f"<@{suggestion.author_id}>")
-    _add_reports(embed, reports)
+        embed.add_field(name=t(locale, "trivia.also_accepted"), value="\n".join(suggestion.aliases)[:1024],
+                        inline=False)
+    embed.add_field(name=t(locale, "trivia.wrong_choices"), value="\n".join(suggestion.wrong)[:1024], inline=False)
+    embed.add_field(name=t(locale, "cards.season"),
+                    value=str(suggestion.season) if suggestion.season else t(locale, "trivia.whole_show"))
+    embed.add_field(name=t(locale, "trivia.from"), value=f"<@{suggestion.author_id}>")
+    _add_reports(embed, reports, locale)
     return embed
 
 
-def reports_embed(reports: Sequence[ReportSummary]) -> discord.Embed:
-    embed = discord.Embed(title="Trivia review", description="No suggestions are waiting.", colour=COLOUR)
-    _add_reports(embed, reports)
+def reports_embed(reports: Sequence[ReportSummary], locale: str = "en") -> discord.Embed:
+    embed = discord.Embed(title=t(locale, "trivia.review_title"), description=t(locale, "trivia.review_empty"),
+                          colour=COLOUR)
+    _add_reports(embed, reports, locale)
     return embed
 
 
-def _add_reports(embed: discord.Embed, reports: Sequence[ReportSummary]) -> None:
+def _add_reports(embed: discord.Embed, reports: Sequence[ReportSummary], locale: str = "en") -> None:
     if not reports:
-        embed.add_field(name="Reported questions", value="None open.", inline=False)
+        embed.add_field(name=t(locale, "trivia.reported_questions"), value=t(locale, "trivia.none_open"), inline=False)
         return
     lines = [f"**{r.reports}×** `{r.question_id}`: {r.question[:80]}" for r in reports]
-    embed.add_field(name="Reported questions", value="\n".join(lines)[:1024], inline=False)
+    embed.add_field(name=t(locale, "trivia.reported_questions"), value="\n".join(lines)[:1024], inline=False)

@@ -7,7 +7,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import LittleThingsBot
+from bot.i18n import t
 from bot.store.content import content_stats, get_show
+from cogs._locale import lang
 
 EMBED_COLOUR = discord.Colour.from_rgb(233, 140, 120)
 
@@ -20,53 +22,41 @@ class About(commands.Cog):
     @app_commands.describe(ephemeral="Show the answer only to you")
     async def about(self, interaction: discord.Interaction, ephemeral: bool = False) -> None:
         """What this bot is, the show it knows, and its commands."""
-        embed = await self.build_embed()
+        embed = await self.build_embed(lang(interaction))
         await interaction.response.send_message(
             embed=embed, ephemeral=ephemeral, allowed_mentions=discord.AllowedMentions.none()
         )
 
-    async def build_embed(self) -> discord.Embed:
+    async def build_embed(self, locale: str = "en") -> discord.Embed:
         info = await get_show(self.bot.store)
-        embed = discord.Embed(
-            title="Little Things fan bot",
-            colour=EMBED_COLOUR,
-            description=(
-                "Trivia games, season recaps, cast and character facts, watch-party countdowns and "
-                "release reminders for fans of the show. Everything it knows comes from a content pack "
-                "that the server's moderators can edit."
-            ),
-        )
+        embed = discord.Embed(title=t(locale, "about.title"), colour=EMBED_COLOUR,
+                              description=t(locale, "about.description"))
         if info is None:
-            embed.add_field(
-                name="Content",
-                value="No content pack is loaded yet. A moderator can check it with "
-                "`python -m bot content validate` and load it with `python -m bot content import`.",
-                inline=False,
-            )
+            embed.add_field(name=t(locale, "about.content"), value=t(locale, "about.no_pack"), inline=False)
         else:
             show = info.show
             years = f"{info.first_year}–{info.last_year}" if info.first_year and info.last_year else ""
             embed.add_field(
                 name=show.title,
                 value=(
-                    f"{show.premise}\n{show.studio} · created by {show.created_by} · "
-                    f"{info.season_count} seasons, {info.episode_count} episodes{', ' + years if years else ''}"
+                    f"{show.premise}\n{show.studio} · "
+                    + t(locale, "about.show_line", creator=show.created_by, seasons=info.season_count,
+                        episodes=info.episode_count)
+                    + (", " + years if years else "")
                 )[:1024],
                 inline=False,
             )
             stats = await content_stats(self.bot.store)
             embed.add_field(
-                name=f"Content pack {info.pack_version}",
-                value=(
-                    f"{stats.get('people', 0)} people · {stats.get('characters', 0)} characters · "
-                    f"{stats.get('facts', 0)} facts · "
-                    f"{stats.get('trivia_pack_active', 0) + stats.get('trivia_community_active', 0)} trivia questions"
-                ),
+                name=t(locale, "about.pack", version=info.pack_version),
+                value=t(locale, "about.pack_line", people=stats.get("people", 0),
+                        characters=stats.get("characters", 0), facts=stats.get("facts", 0),
+                        questions=stats.get("trivia_pack_active", 0) + stats.get("trivia_community_active", 0)),
                 inline=False,
             )
         commands_text = " ".join(f"`{name}`" for name in self.bot.command_mentions())
-        embed.add_field(name="Commands", value=commands_text[:1024] or "none yet", inline=False)
-        embed.set_footer(text="A fan project; not affiliated with Dice Media or Netflix.")
+        embed.add_field(name=t(locale, "about.commands"), value=commands_text[:1024] or "—", inline=False)
+        embed.set_footer(text=t(locale, "about.footer"))
         return embed
 
 

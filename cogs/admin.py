@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.i18n import t
 from cogs._errors import RefusedCheck
 
 
@@ -20,7 +21,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Bot owner 
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if not await self.bot.is_owner(interaction.user):
-            raise RefusedCheck("Only the bot's owner can use /admin commands.")
+            raise RefusedCheck(t(interaction.locale, "admin.owner_only"))
         return True
 
     @app_commands.command(name="sync")
@@ -30,13 +31,13 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Bot owner 
         await interaction.response.defer(ephemeral=True, thinking=True)
         if scope == "global":
             synced = await self.bot.tree.sync()
-            where = "everywhere (Discord may take up to an hour to show them)"
+            where = "admin.synced_global"
         else:
             assert interaction.guild is not None  # guild_only
             self.bot.tree.copy_global_to(guild=interaction.guild)
             synced = await self.bot.tree.sync(guild=interaction.guild)
-            where = "to this server"
-        await interaction.followup.send(f"Synced {len(synced)} commands {where}.", ephemeral=True)
+            where = "admin.synced_here"
+        await interaction.followup.send(t(interaction.locale, where, count=len(synced)), ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -329,11 +329,13 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         assert interaction.guild_id is not None
         board = await self.store.leaderboard(interaction.guild_id, scope=Scope(scope), now=self.bot.clock.now(),
                                              page=page)
+        locale = lang(interaction)
         view = persistent_view(
-            PageButton(scope, max(board.page - 1, 1), "prev", disabled=board.page <= 1),
-            PageButton(scope, min(board.page + 1, board.pages), "next", disabled=board.page >= board.pages),
+            PageButton(scope, max(board.page - 1, 1), "prev", disabled=board.page <= 1, locale=locale),
+            PageButton(scope, min(board.page + 1, board.pages), "next", disabled=board.page >= board.pages,
+                       locale=locale),
         )
-        return render.leaderboard_embed(board), view
+        return render.leaderboard_embed(board, lang(interaction)), view
 
     @app_commands.command(name="stats")
     @app_commands.describe(member="Whose stats (default: yours)")
@@ -343,15 +345,16 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         who = member or interaction.user
         stats = await self.store.player_stats(interaction.guild_id, who.id)
         quick = await self.store.quick_stats(interaction.guild_id, who.id)
-        await interaction.response.send_message(embed=render.stats_embed(who.display_name, stats, quick),
-                                                allowed_mentions=NO_PINGS)
+        await interaction.response.send_message(
+            embed=render.stats_embed(who.display_name, stats, quick, lang(interaction)), allowed_mentions=NO_PINGS
+        )
 
     # -- /trivia suggest, /trivia review ---------------------------------------------------------
 
     @app_commands.command(name="suggest")
     async def suggest(self, interaction: discord.Interaction) -> None:
         """Suggest a trivia question for moderators to review."""
-        await interaction.response.send_modal(SuggestModal())
+        await interaction.response.send_modal(SuggestModal(lang(interaction)))
 
     async def on_suggestion(self, interaction: discord.Interaction, values: dict[str, str]) -> None:
         assert interaction.guild_id is not None
@@ -376,11 +379,11 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         if action == "approve":
             question = await self.store.approve_suggestion(suggestion_id, guild_id=interaction.guild_id,
                                                            reviewer_id=interaction.user.id, now=now)
-            done = f"Approved #{suggestion_id}: it is now question `{question.id}`."
+            done = t(lang(interaction), "trivia.approved", id=suggestion_id, question=question.id)
         else:
             await self.store.reject_suggestion(suggestion_id, guild_id=interaction.guild_id,
                                                reviewer_id=interaction.user.id, now=now)
-            done = f"Rejected #{suggestion_id}."
+            done = t(lang(interaction), "trivia.rejected", id=suggestion_id)
         embed, view = await self._review_page(interaction)
         await interaction.response.edit_message(content=done, embed=embed, view=view)
 
@@ -388,12 +391,14 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         assert interaction.guild_id is not None
         reports = await self.store.open_reports(interaction.guild_id, limit=REVIEW_REPORTS)
         pending = await self.store.pending_suggestions(interaction.guild_id, limit=1)
+        locale = lang(interaction)
         if not pending:
-            return render.reports_embed(reports), None
+            return render.reports_embed(reports, locale), None
         count = await self.store.count_pending_suggestions(interaction.guild_id)
         suggestion = pending[0]
-        view = persistent_view(ReviewButton("approve", suggestion.id), ReviewButton("reject", suggestion.id))
-        return render.suggestion_embed(suggestion, count, reports), view
+        view = persistent_view(ReviewButton("approve", suggestion.id, locale=locale),
+                               ReviewButton("reject", suggestion.id, locale=locale))
+        return render.suggestion_embed(suggestion, count, reports, locale), view
 
 
 def _require_moderator(interaction: discord.Interaction) -> None:
