@@ -31,10 +31,13 @@ def when_line(moment: datetime) -> str:
     return f"{stamp(moment, 'F')} ({stamp(moment, 'R')})"
 
 
-def episode_label(season: int | None, episode: int | None, title: str | None = None) -> str | None:
+def episode_label(
+    season: int | None, episode: int | None, title: str | None = None, *, locale: str = "en"
+) -> str | None:
     if season is None:
         return None
-    label = f"Season {season}" + (f", episode {episode}" if episode is not None else "")
+    label = (t(locale, "cards.episode_label", season=season, episode=episode) if episode is not None
+             else t(locale, "cards.season_n", season=season))
     return f"{label}: {safe_title(title)}" if title else label
 
 

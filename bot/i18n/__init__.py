@@ -5,6 +5,8 @@ posts no one asked for) and get text back; see `bot.i18n.catalog` for why the ca
 """
 
 from bot.i18n.catalog import DEFAULT, LANGUAGES, MissingMessage, language_of, t
-from bot.i18n.formatting import duration, long_date, number
+from bot.i18n.formatting import duration, local_datetime, long_date, number
 
-__all__ = ["DEFAULT", "LANGUAGES", "MissingMessage", "duration", "language_of", "long_date", "number", "t"]
+__all__ = [
+    "DEFAULT", "LANGUAGES", "MissingMessage", "duration", "language_of", "local_datetime", "long_date", "number", "t",
+]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_decimal
 
 from bot.i18n.catalog import language_of
@@ -22,6 +22,12 @@ def number(locale: object, value: float) -> str:
 def long_date(locale: object, day: dt.date) -> str:
     """`5 October 2018` / `5 अक्टूबर 2018`."""
     return str(format_date(day, format="long", locale=language_of(locale)))
+
+
+def local_datetime(locale: object, moment: dt.datetime) -> str:
+    """`Tue 1 Dec 2026, 20:00 IST` / `मंगल 1 दिस॰ 2026, 20:00 IST` in the moment's own zone."""
+    text = str(format_datetime(moment, "EEE d MMM y, HH:mm", locale=language_of(locale)))
+    return f"{text} {moment.tzname()}" if moment.tzname() else text
 
 
 def duration(locale: object, delta: dt.timedelta, *, direction: bool = False) -> str:

@@ -114,16 +114,26 @@ async def test_a_trivia_game_started_by_a_hindi_member(
 async def test_a_reminder_in_the_servers_language(fake: LocalDiscord, config: Config, clock: VirtualClock) -> None:
     """A reminder has no interaction: it follows the server's Discord locale (guild_locale)."""
     fake.guild.locale = "hi"
+    as_hindi_member(fake)
     async with run_bot(fake, config, clock=clock) as bot:
         mark = fake.mark()
         reply = await fake.slash("watchparty create", title="S2 rewatch", when="in 2 hours", timezone="UTC",
                                  reminders="1h", user="bob")
         assert reply.ephemeral
         announcement = await fake.wait_for_message("general", after=mark, predicate=lambda m: bool(m.embeds))
-        await fake.click(announcement, label="Going", user="alice")
+        assert announcement.embeds[0]["description"].startswith("शुरू: <t:")  # a channel post: the server's language
+        assert [b["label"] for b in announcement.buttons] == ["आ रहे हैं", "शायद", "नहीं आ पाएँगे"]
+        await fake.click(announcement, label="आ रहे हैं", user="alice")
+        listed = await fake.slash("watchparty list", user="alice")
+        assert listed.embed["title"] == "आने वाली वॉच पार्टियाँ" and "1 आ रहे हैं" in listed.embed["description"]
+        created = await fake.slash("watchparty create", title="Finale", when="2026-03-04 20:00",
+                                   timezone="Asia/Kolkata", user="alice")
+        assert created.content.startswith("वॉच पार्टी #2 **Finale** तय है: <t:")
+        assert "(बुध 4 मार्च 2026, 20:00 IST (Asia/Kolkata))" in created.content
         await clock.advance(timedelta(hours=1))
         await bot.timers.wait_idle()
-        [reminder] = [m for m in fake.sent_messages("general") if m.id > announcement.id and not m.ephemeral]
+        [reminder] = [m for m in fake.sent_messages("general")
+                      if m.id > announcement.id and not m.ephemeral and not m.embeds]
         assert reminder.content.startswith("⏰ **S2 rewatch** शुरू होने में 1 घंटा बाकी: <t:")
         assert reminder.pings.users == (fake.user("alice").id,)
 
@@ -138,7 +148,8 @@ async def test_settings_language_pins_the_posts_language(
     await fake.slash("watchparty create", title="Finale", when="in 2 hours", timezone="UTC", reminders="10m",
                      user="you")
     announcement = await fake.wait_for_message("general", after=mark, predicate=lambda m: bool(m.embeds))
-    await fake.click(announcement, label="Going", user="bob")
+    rsvp = await fake.click(announcement, label="आ रहे हैं", user="bob")
+    assert rsvp.kind == "update"
     await clock.advance(timedelta(hours=1, minutes=50))
     await bot.timers.wait_idle()
     [reminder] = [m for m in fake.sent_messages("general") if m.id > announcement.id and not m.ephemeral]
