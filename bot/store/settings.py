@@ -98,3 +98,19 @@ async def set_guild_language(store: Store, guild_id: int, language: str | None, 
         "ON CONFLICT (guild_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at",
         (guild_id, language, to_ts(now)),
     )
+
+
+async def member_language(store: Store, guild_id: int, user_id: int) -> str | None:
+    """The language a member's Discord was in when they asked for DM reminders."""
+    value = await store.fetch_value(
+        "SELECT language FROM member_settings WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    return str(value) if value else None
+
+
+async def set_member_language(store: Store, guild_id: int, user_id: int, language: str, *, now: datetime) -> None:
+    await store.execute(
+        "INSERT INTO member_settings (guild_id, user_id, language, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (guild_id, user_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at",
+        (guild_id, user_id, language, to_ts(now)),
+    )

@@ -187,3 +187,21 @@ async def test_a_typed_game_accepts_the_hindi_answer_the_pack_lists(
             break
         else:
             raise AssertionError("no question with a Hindi answer in ten rounds")
+
+
+async def test_release_dms_reach_each_member_in_their_own_language(
+    fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClock
+) -> None:
+    """A DM has no interaction: it goes out in the language the member's Discord was in when they asked."""
+    as_hindi_member(fake)
+    asked = await fake.slash("remindme release", user="alice")
+    assert asked.ephemeral and asked.content.startswith("मैं आपको रिलीज़ से 1 दिन, 1 घंटा, 10 मिनट पहले")
+    await fake.slash("remindme release", user="bob")
+    await fake.slash("release add", title="Season 5 trailer", when="2026-03-04 12:00", timezone="UTC", user="you")
+    await clock.advance(timedelta(hours=18))  # 24 h before
+    await bot.timers.wait_idle()
+    [hindi] = fake.dm_messages("alice")
+    assert hindi.content.startswith("🔔 **Season 5 trailer** की रिलीज़ में 1 दिन बाकी: <t:")
+    assert "/remindme release" in hindi.content and "आपने यह" in hindi.content
+    [english] = fake.dm_messages("bob")
+    assert english.content.startswith("🔔 **Season 5 trailer** comes out in 1 day: <t:")

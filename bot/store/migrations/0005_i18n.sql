@@ -2,6 +2,8 @@
 -- (NULL: follow the server's own Discord locale); the content pack's Hindi fields live in their
 -- own table, one row per entry, field and language, replaced as a whole at every pack import.
 ALTER TABLE guild_settings ADD COLUMN language TEXT;
+-- The language of a member's Discord when they last asked for DMs (release reminders go to them in it).
+ALTER TABLE member_settings ADD COLUMN language TEXT;
 
 CREATE TABLE content_translations (
     kind   TEXT NOT NULL,   -- season | question | fact | character | arc
