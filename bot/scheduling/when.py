@@ -179,13 +179,11 @@ def _clock_time(match: re.Match[str]) -> time:
     if groups["h24"] is not None:
         hour, minute, second = int(groups["h24"]), int(groups["m24"]), int(groups["s24"] or 0)
         if hour > 23 or minute > 59 or second > 59:
-            raise TimeParseError(f"“{match.group(0)}” is not a time of day (hours 0–23, minutes 0–59).")
+            raise TimeParseError(key="time.bad_24h", text=match.group(0))
         return time(hour, minute, second)
     hour, minute, second = int(groups["h"]), int(groups["m"] or 0), int(groups["s"] or 0)
     if not 1 <= hour <= 12 or minute > 59 or second > 59:
-        raise TimeParseError(
-            f"“{match.group(0)}” is not a time of day: with am/pm the hour is 1–12 (8pm, 8:30pm), without it use 20:30."
-        )
+        raise TimeParseError(key="time.bad_12h", text=match.group(0))
     hour = hour % 12 + (12 if groups["ampm"] == "pm" else 0)
     return time(hour, minute, second)
 
@@ -208,7 +206,7 @@ def _date_part(text: str, today: date, original: str) -> tuple[str, date | int |
     if match := _ISO_DATE.match(text):
         return "date", _make_date(int(match[1]), int(match[2]), int(match[3]), text)
     if _SLASH_DATE.match(text):
-        raise TimeParseError(f"“{text}” could be day/month or month/day. Write the date as 2026-12-01 or 1 Dec 2026.")
+        raise TimeParseError(key="time.day_month", text=text)
     for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
         match = pattern.match(text)
         if match and match[month_group] in _MONTHS:
@@ -217,14 +215,14 @@ def _date_part(text: str, today: date, original: str) -> tuple[str, date | int |
                 return "date", _make_date(int(match[3]), month, day, text)
             _make_date(2024, month, day, text)  # a leap year: 29 Feb is a real day
             return "dayless", month * 100 + day
-    raise TimeParseError(f"I read a time in “{original}” but not the date “{text}”. Examples that work: {EXAMPLES}.")
+    raise TimeParseError(key="time.no_date", original=original, text=text, examples=EXAMPLES)
 
 
 def _make_date(year: int, month: int, day: int, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise TimeParseError(f"“{text}” is not a date on the calendar.") from None
+        raise TimeParseError(key="time.not_a_date", text=text) from None
 
 
 def _split_abbreviation(text: str) -> tuple[str, str | None]:
@@ -246,21 +244,21 @@ def _instant(naive: datetime, zone: ZoneInfo, abbreviation: str | None) -> datet
     if wall.kind == "gap":
         before, after = gap_edges(wall)
         raise NonExistentTimeError(
-            f"{naive:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks jump from {before:%H:%M} "
-            f"to {after:%H:%M} that night. Pick a time outside that hour, e.g. {wall.shifted:%H:%M}."
+            key="time.gap", naive=f"{naive:%Y-%m-%d %H:%M}", zone=zone.key, before=f"{before:%H:%M}",
+            after=f"{after:%H:%M}", shifted=f"{wall.shifted:%H:%M}",
         )
     if wall.kind == "ambiguous":
         first, second = wall.first, wall.second
         raise AmbiguousTimeError(
-            f"{naive:%Y-%m-%d %H:%M} happens twice in {zone.key} because the clocks go back that night: "
-            f"first {first:%H:%M} {first.tzname()} ({first.astimezone(UTC):%H:%M} UTC), then "
-            f"{second:%H:%M} {second.tzname()} ({second.astimezone(UTC):%H:%M} UTC). Add the one you mean, "
-            f"e.g. `{naive:%Y-%m-%d %H:%M} {second.tzname()}`."
+            key="time.ambiguous", naive=f"{naive:%Y-%m-%d %H:%M}", zone=zone.key,
+            first=f"{first:%H:%M} {first.tzname()}", first_utc=f"{first.astimezone(UTC):%H:%M}",
+            second=f"{second:%H:%M} {second.tzname()}", second_utc=f"{second.astimezone(UTC):%H:%M}",
+            second_name=second.tzname(),
         )
     if abbreviation is not None:
         raise TimeParseError(
-            f"“{abbreviation.upper()}” is not {zone.key}'s abbreviation ({wall.first.tzname()}) on that day. "
-            "Leave it out, or set the timezone option to the zone you mean."
+            key="time.wrong_abbreviation", abbreviation=abbreviation.upper(), zone=zone.key,
+            actual=wall.first.tzname(),
         )
     return wall.first
 
@@ -272,7 +270,7 @@ def parse_when(text: str, *, now: datetime, zone: ZoneInfo | str, max_ahead: tim
     tz = resolve_zone(zone) if isinstance(zone, str) else zone
     original = text.strip()
     if not original:
-        raise TimeParseError(f"Say when, for example {EXAMPLES}.")
+        raise TimeParseError(key="time.say_when", examples=EXAMPLES)
     norm = _normalise(original)
 
     relative = None
@@ -284,10 +282,7 @@ def parse_when(text: str, *, now: datetime, zone: ZoneInfo | str, max_ahead: tim
         at = now + relative
         return _checked(ParsedWhen(at.astimezone(UTC), tz), now, max_ahead)
     if norm.startswith("in "):
-        raise TimeParseError(
-            f"I couldn't read “{original[3:].strip()}” as a duration: use minutes, hours, days or weeks, "
-            "e.g. `in 90 minutes`, `in 2 hours`, `in 1h30m`."
-        )
+        raise TimeParseError(key="time.bad_duration", text=original[3:].strip())
 
     norm, abbreviation = _split_abbreviation(norm)
     if abbreviation is not None:
@@ -299,11 +294,9 @@ def parse_when(text: str, *, now: datetime, zone: ZoneInfo | str, max_ahead: tim
     if len(matches) != 1:
         if not matches:
             if _looks_like_date(norm, now.astimezone(tz).date()):
-                raise TimeParseError(
-                    f"I read “{original}” as a date but found no time: add one, e.g. `{original} 20:00`."
-                )
-            raise TimeParseError(f"I couldn't read “{original}” as a time. Examples that work: {EXAMPLES}.")
-        raise TimeParseError(f"“{original}” has more than one time in it; give one.")
+                raise TimeParseError(key="time.no_time", original=original)
+            raise TimeParseError(key="time.unreadable", original=original, examples=EXAMPLES)
+        raise TimeParseError(key="time.two_times", original=original)
     match = matches[0]
     clock = _clock_time(match)
     rest = (norm[: match.start()] + " " + norm[match.end() :]).strip()
@@ -353,11 +346,10 @@ def _checked(parsed: ParsedWhen, now: datetime, max_ahead: timedelta) -> ParsedW
     local = parsed.local
     if parsed.at <= now:
         if now - parsed.at < timedelta(minutes=1):
-            raise PastTimeError(f"That is now ({_stamp(local)}); pick a time in the future.")
-        raise PastTimeError(f"That was {format_duration(now - parsed.at)} ago: {_stamp(local)}.")
+            raise PastTimeError(key="time.now", stamp=_stamp(local))
+        raise PastTimeError(key="time.past", duration=format_duration(now - parsed.at), stamp=_stamp(local))
     if parsed.at - now > max_ahead:
         raise TooFarAheadError(
-            f"That is {format_duration(parsed.at - now)} away ({_stamp(local)}); "
-            f"parties and reminders can be at most {max_ahead.days} days ahead."
+            key="time.too_far", duration=format_duration(parsed.at - now), stamp=_stamp(local), days=max_ahead.days
         )
     return parsed
