@@ -51,7 +51,12 @@ def describe_error(error: BaseException, locale: object = "en") -> tuple[str, st
     if isinstance(error, discord.Forbidden):
         return t(locale, "errors.forbidden", detail=error.text or "Missing Permissions"), None
     error_id = secrets.token_hex(4)
-    log.error("unexpected error [error id %s]", error_id, exc_info=(type(error), error, error.__traceback__))
+    log.error(
+        "unexpected error [error id %s]",
+        error_id,
+        exc_info=(type(error), error, error.__traceback__),
+        extra={"error_id": error_id},
+    )
     return t(locale, "errors.bug", error_id=error_id), error_id
 
 

@@ -21,7 +21,7 @@ from bot.store import content as content_store
 from bot.store.content import CastName
 from bot.store.translations import localize_character
 from cogs._locale import lang
-from cogs.recaps import EPHEMERAL, require_show, send_card, watched_by
+from cogs.recaps import EPHEMERAL, offered_names, require_show, send_card, watched_by
 
 log = logging.getLogger(__name__)
 
@@ -71,16 +71,17 @@ class Cast(commands.Cog):
         if name is None:
             people = await content_store.list_people(store)
             characters = await content_store.list_characters(store)
-            await send_card(interaction, cards.cast_list_card(show.show.title, people, characters, locale),
-                            ephemeral=ephemeral)
+            watched = await watched_by(store, interaction)
+            card = cards.cast_list_card(show.show.title, people, characters, watched, locale)
+            await send_card(interaction, card, ephemeral=ephemeral)
             return
         match, close = names.resolve(name, await self._names(), kinds=PEOPLE_AND_CHARACTERS)
         if match is None:
-            raise _no_match(name, close, "anyone")
+            raise _no_match(name, await self._visible(interaction, close), "anyone")
         if match.kind == "character":
             character = await content_store.get_character(store, match.id)
             if character is None:
-                raise _no_match(name, close, "anyone")
+                raise _no_match(name, await self._visible(interaction, close), "anyone")
             if character.played_by is None:
                 watched = await watched_by(store, interaction)
                 character = await localize_character(store, character, locale)
@@ -92,13 +93,24 @@ class Cast(commands.Cog):
             person_id = match.id
         person = await content_store.get_person(store, person_id)
         if person is None:
-            raise _no_match(name, close, "anyone")
+            raise _no_match(name, await self._visible(interaction, close), "anyone")
         played = await content_store.characters_played_by(store, person.id)
-        await send_card(interaction, cards.person_card(person, played, locale), ephemeral=ephemeral)
+        watched = await watched_by(store, interaction)
+        await send_card(interaction, cards.person_card(person, played, watched, locale), ephemeral=ephemeral)
+
+    async def _offered_names(self, interaction: discord.Interaction) -> list[CastName]:
+        return await offered_names(self.store, interaction)
+
+    async def _visible(self, interaction: discord.Interaction, close: list[names.NameMatch]) -> list[names.NameMatch]:
+        """Did-you-mean names, without characters the member has not reached yet."""
+        keep = {(e.kind, e.id) for e in await self._offered_names(interaction)}
+        return [m for m in close if (m.kind, m.id) in keep]
 
     @cast.autocomplete("name")
     async def cast_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return _choices(names.rank(current, await self._names(), kinds=PEOPLE_AND_CHARACTERS), lang(interaction))
+        return _choices(
+            names.rank(current, await self._offered_names(interaction), kinds=PEOPLE_AND_CHARACTERS), lang(interaction)
+        )
 
     @app_commands.command(name="character")
     @app_commands.describe(name="The character's name (typos are fine)", ephemeral=EPHEMERAL)
@@ -110,10 +122,10 @@ class Cast(commands.Cog):
         await require_show(store)
         match, close = names.resolve(name, await self._names(), kinds=CHARACTERS)
         if match is None:
-            raise _no_match(name, close, "character")
+            raise _no_match(name, await self._visible(interaction, close), "character")
         character = await content_store.get_character(store, match.id)
         if character is None:
-            raise _no_match(name, close, "character")
+            raise _no_match(name, await self._visible(interaction, close), "character")
         actor = await content_store.get_person(store, character.played_by) if character.played_by else None
         watched = await watched_by(store, interaction)
         character = await localize_character(store, character, lang(interaction))
@@ -124,7 +136,8 @@ class Cast(commands.Cog):
     async def character_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(names.rank(current, await self._names(), kinds=CHARACTERS), lang(interaction))
+        offered = await self._offered_names(interaction)
+        return _choices(names.rank(current, offered, kinds=CHARACTERS), lang(interaction))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import spoilers
 from bot.content.models import MAX_SEASON
 from bot.errors import NotFoundError, UserError
 from bot.i18n import t
@@ -52,6 +53,17 @@ async def watched_by(store: Store, interaction: discord.Interaction) -> int | No
     if interaction.guild_id is None:
         return None
     return await get_spoiler_season(store, interaction.guild_id, interaction.user.id)
+
+
+async def offered_names(store: Store, interaction: discord.Interaction) -> list[content_store.CastName]:
+    """Names that may be suggested to this member: characters they have not reached yet are left out
+    (a suggestion cannot hold spoiler tags); actors are always offered."""
+    entries = await content_store.cast_names(store)
+    watched = await watched_by(store, interaction)
+    if watched is None:
+        return entries
+    firsts = {c.id: spoilers.first_season(c) for c in await content_store.list_characters(store)}
+    return [e for e in entries if e.kind != "character" or spoilers.offered(firsts.get(e.id), watched)]
 
 
 def to_embed(draft: EmbedDraft) -> discord.Embed:
@@ -152,9 +164,11 @@ async def recap_page(
         episodes = [e.number for e in season.episodes]
         episode = next((e for e in season.episodes if e.number == episode_number), None)
         if episode is None:
+            nearest = sorted(episodes, key=lambda n: (abs(n - episode_number), n))[:1]
             raise NotFoundError(
-                key="recaps.no_episode", season=season.number, episode=episode_number, count=len(episodes),
-                episodes=", ".join(map(str, episodes)) or "—",
+                key="recaps.no_episode_guess" if nearest else "recaps.no_episode", season=season.number,
+                episode=episode_number, count=len(episodes), episodes=", ".join(map(str, episodes)) or "—",
+                nearest=nearest[0] if nearest else "",
             )
         draft = cards.episode_card(show.show.title, season, episode, watched, locale)
         index = episodes.index(episode.number)
@@ -231,14 +245,12 @@ class Recaps(commands.Cog):
         except (TypeError, ValueError):
             return []
         episodes = await content_store.list_episodes(self.store, number)
+        watched = await watched_by(self.store, interaction)
+        shown = [(e, spoilers.episode_choice_name(e, watched)) for e in episodes]
         return [
-            app_commands.Choice(
-                name=t(lang(interaction), "recaps.episode_choice", episode=e.number)
-                + (f": {e.title}" if e.title else ""),
-                value=e.number,
-            )
-            for e in episodes
-            if _matches(str(current or ""), str(e.number), e.title or "")
+            app_commands.Choice(name=name, value=e.number)
+            for e, name in shown
+            if _matches(str(current or ""), name)
         ][:25]
 
     # -- /fact ----------------------------------------------------------------------------------
@@ -254,7 +266,12 @@ class Recaps(commands.Cog):
             topics = await content_store.fact_topics(store)
             key = topic.strip().casefold().replace(" ", "-")
             if key not in topics:
-                raise NotFoundError(key="recaps.no_topic", topic=repr(topic), topics=", ".join(topics))
+                spoken = [topic_name.replace("-", " ") for topic_name in topics]
+                close = names.suggest(topic, spoken)
+                if close:
+                    raise NotFoundError(key="recaps.no_topic_guess", topic=repr(topic), topics=", ".join(spoken),
+                                        close=", ".join(f"**{c}**" for c in close))
+                raise NotFoundError(key="recaps.no_topic", topic=repr(topic), topics=", ".join(spoken))
             topic = key
         channel = interaction.channel_id or 0
         fact = await content_store.random_fact(store, topic, exclude_id=self.last_fact.get(channel))
@@ -300,8 +317,8 @@ class Recaps(commands.Cog):
 
     async def _search_help(self, interaction: discord.Interaction, problem: str, query: str = "") -> None:
         """Not an error: say what went wrong and what to try, from the names the pack knows."""
-        entries = await content_store.cast_names(self.store)
-        close = names.rank(query, entries, limit=3) if query else []
+        entries = await offered_names(self.store, interaction)
+        close = names.closest(query, entries, limit=3) if query else []
         locale = lang(interaction)
         if close:
             hint = t(locale, "recaps.did_you_mean", names=", ".join(f"**{m.name}**" for m in close))

@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import horizons, spoilers
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
 from bot.i18n import local_datetime, t
 from bot.scheduling import (
@@ -33,9 +34,11 @@ from bot.scheduling.ics import IcsParty, party_ics
 from bot.store import content as content_store
 from bot.store import events as event_store
 from bot.store.events import NewParty, Party, RsvpStatus
-from bot.timers import Firing, PermanentTimerError, nonce_for
+from bot.store.members import get_spoiler_season
+from bot.timers import Firing, ReportedTimerError, nonce_for
 from cogs._errors import report_error
 from cogs._locale import guild_post_language, lang, server_language
+from cogs._refused import dm_teller, report_refused
 from cogs._views import BotView
 from cogs._watchparty_discord import (
     NO_PINGS,
@@ -121,10 +124,13 @@ async def party_choices(interaction: discord.Interaction, current: str) -> list[
     if interaction.guild_id is None:
         return []
     parties = await event_store.list_parties(app(interaction).store, interaction.guild_id)
+    watched = await get_spoiler_season(app(interaction).store, interaction.guild_id, interaction.user.id)
     needle = current.strip().lower().lstrip("#")
     out = []
     for party in parties:
-        label = f"#{party.id} {party.title} ({party.starts_at:%d %b %H:%M} UTC)"
+        # A suggestion cannot hold spoiler tags: a later season's party is named by its season only.
+        title = f"Season {party.season} party" if spoilers.hides(watched, party.season) else party.title
+        label = f"#{party.id} {title} ({party.starts_at:%d %b %H:%M} UTC)"
         if needle and needle not in label.lower():
             continue
         out.append(app_commands.Choice(name=label[:100], value=party.id))
@@ -160,7 +166,8 @@ class WatchParty(commands.Cog):
         episode_title = None
         if party.season is not None and party.episode is not None:
             found = await content_store.get_episode(self.bot.store, party.season, party.episode)
-            episode_title = found.title if found else None
+            # Everyone sees the announcement, whatever they have watched: a later title goes behind tags.
+            episode_title = spoilers.public_episode_title(found.title, party.season) if found and found.title else None
         watching = episode_label(party.season, party.episode, episode_title, locale=locale)
         if watching:
             embed.add_field(name=t(locale, "watchparty.watching"), value=watching, inline=False)
@@ -170,7 +177,7 @@ class WatchParty(commands.Cog):
         embed.set_footer(text=t(locale, "watchparty.footer", id=party.id, zone=party.timezone) + repeat)
         return embed
 
-    async def refresh_announcement(self, party: Party) -> None:
+    async def refresh_announcement(self, party: Party, *, quiet: bool = False) -> None:
         if party.message_id is None:
             return
         message = self.bot.get_partial_messageable(party.channel_id, guild_id=party.guild_id).get_partial_message(
@@ -181,7 +188,8 @@ class WatchParty(commands.Cog):
         try:
             await message.edit(embed=await self.render(party, locale), view=view, allowed_mentions=NO_PINGS)
         except discord.HTTPException as exc:
-            log.warning("could not update the announcement of party %s: %s", party.id, exc)
+            log.log(logging.INFO if quiet else logging.WARNING,
+                    "could not update the announcement of party %s: %s", party.id, exc)
 
     # -- commands --------------------------------------------------------------------------------
 
@@ -250,9 +258,12 @@ class WatchParty(commands.Cog):
             message = await text.send(
                 embed=await self.render(party, posts), view=rsvp_view(party.id, posts), allowed_mentions=NO_PINGS
             )
-        except discord.Forbidden as exc:
+        except (discord.Forbidden, discord.NotFound) as exc:
             await self._drop(party, now)
-            raise UserError(key="watchparty.cannot_post", channel=text.mention) from exc
+            why = await report_refused(
+                self.bot, exc, what="watch-party announcement", guild_id=guild.id, channel_id=text.id, tell=None,
+            )
+            raise UserError(key="watchparty.not_created", why=why) from exc
 
         event_id, note = await self._new_event(
             party,
@@ -279,11 +290,13 @@ class WatchParty(commands.Cog):
         assert interaction.guild_id is not None
         locale = lang(interaction)
         parties = await event_store.list_parties(self.bot.store, interaction.guild_id)
+        watched = await get_spoiler_season(self.bot.store, interaction.guild_id, interaction.user.id)
         lines = []
         for party in parties:
             going = (await event_store.rsvp_counts(self.bot.store, party.id))["going"]
             repeat = " · " + t(locale, "watchparty.weekly") if party.repeat == "weekly" else ""
-            lines.append(f"`#{party.id}` **{party.title}**: {when_line(party.starts_at)} · "
+            title = spoilers.party_title(f"**{party.title}**", party.season, watched)
+            lines.append(f"`#{party.id}` {title}: {when_line(party.starts_at)} · "
                          + t(locale, "watchparty.going_count", count=going) + repeat)
         embed = discord.Embed(
             title=t(locale, "watchparty.list_title"),
@@ -469,14 +482,23 @@ class WatchParty(commands.Cog):
                 await self._send_chunks(
                     party.channel_id, party.guild_id, mention_chunks(header, going), nonce=firing.nonce
                 )
-            except discord.NotFound as exc:
-                log.warning("party %s: its channel %s is gone (404); cancelling the party", party.id, party.channel_id)
-                await self._drop(party, self.bot.clock.now())
-                raise PermanentTimerError("the party's channel was deleted") from exc
+            except (discord.Forbidden, discord.NotFound) as exc:
+                await self._refused_reminder(party, exc)
+                raise ReportedTimerError(f"party {party.id}: Discord refused its reminder ({exc.status})") from exc
             except discord.HTTPException as exc:
                 raise timer_error(exc) from exc
         if starting:
             await self._started(party, late=not any(int(t.payload["offset"]) == 0 for t in firing.timers))
+
+    async def _refused_reminder(self, party: Party, exc: discord.HTTPException) -> None:
+        """Discord will refuse every later reminder too: cancel the party and tell its creator why, privately."""
+        await self._drop(party, self.bot.clock.now())
+        await self.refresh_announcement(await event_store.get_party(self.bot.store, party.id) or party, quiet=True)
+        await report_refused(
+            self.bot, exc, what="watch-party reminder", guild_id=party.guild_id, channel_id=party.channel_id,
+            tell=dm_teller(self.bot, party.creator_id),
+            intro=f"Your watch party #{party.id} **{party.title}** is cancelled: I couldn't post its reminder. ",
+        )
 
     async def _send_chunks(self, channel_id: int, guild_id: int, chunks: list[str], *, nonce: str | None) -> None:
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
@@ -502,7 +524,9 @@ class WatchParty(commands.Cog):
             return
         zone = ZoneInfo(party.timezone)
         upcoming = next_occurrence(party.anchor_at, zone, "weekly", after=max(party.starts_at, now))
-        assert upcoming is not None
+        if upcoming is None or not horizons.within(upcoming, now, horizons.PARTY):
+            await event_store.set_party_state(self.bot.store, party.id, "finished", now=now)
+            return
         moved = await event_store.advance_party(
             self.bot.store,
             party.id,
@@ -607,6 +631,12 @@ class WatchParty(commands.Cog):
     async def _party_here(self, interaction: discord.Interaction, party_id: int) -> Party:
         party = await event_store.get_party(self.bot.store, party_id)
         if party is None or party.guild_id != interaction.guild_id:
+            assert interaction.guild_id is not None
+            here = await event_store.list_parties(self.bot.store, interaction.guild_id)
+            close = sorted(here, key=lambda p: (abs(p.id - party_id), p.id))[:3]
+            if close:
+                raise NotFoundError(key="watchparty.not_found_guess", id=party_id,
+                                    close=", ".join(f"`#{p.id}` **{p.title}**" for p in close))
             raise NotFoundError(key="watchparty.not_found", id=party_id)
         return party
 

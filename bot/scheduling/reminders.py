@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from bot.scheduling.errors import OffsetParseError
+from bot.scheduling.errors import OffsetParseError, TooFarAheadError
 from bot.scheduling.when import parse_duration
 from bot.store.timers import TimerSpec, to_ts
 
@@ -50,7 +50,10 @@ def parse_offsets(text: str | None) -> tuple[timedelta, ...]:
 
 def _item(item: str, text: str) -> timedelta:
     item = item.removesuffix(" before")
-    duration = parse_duration(item)
+    try:
+        duration = parse_duration(item)
+    except TooFarAheadError:
+        raise OffsetParseError(key="time.offset_too_early", item=item) from None
     if duration is None:
         raise OffsetParseError(key="time.offset_unreadable", item=item, text=text.strip())
     if duration.total_seconds() % 60:

@@ -66,7 +66,7 @@ async def test_an_error_in_hindi_is_ephemeral(fake: LocalDiscord, bot: LittleThi
     as_hindi_member(fake)
     reply = await fake.slash("recap", season=1, episode=9, user="alice")
     assert reply.ephemeral
-    assert reply.content == "सीज़न 1 में एपिसोड 9 नहीं है (इसमें 5 एपिसोड हैं: 1, 2, 3, 4, 5)।"
+    assert reply.content == "सीज़न 1 में एपिसोड 9 नहीं है (इसमें 5 एपिसोड हैं: 1, 2, 3, 4, 5)। क्या आपका मतलब एपिसोड 5 था?"
     refused = await fake.click(await fake.slash("recap", season=1, user="bob"), label="Next", user="alice")
     assert refused.ephemeral and refused.content.startswith("इस सारांश के पन्ने सिर्फ़ वही पलट सकता है")
     assert not refused.message.pings  # type: ignore[union-attr]
