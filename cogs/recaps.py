@@ -17,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import spoilers
-from bot.content.models import MAX_SEASON
+from bot.content.models import MAX_SEASON, Episode
 from bot.errors import NotFoundError, UserError
 from bot.i18n import t
 from bot.presentation import cards, names
@@ -184,6 +184,14 @@ async def recap_page(
     return draft, view
 
 
+def _episode_choice(episode: Episode, watched: int | None, locale: str) -> str:
+    """`spoilers.episode_choice_name` in the member's language (a later episode's title left out)."""
+    if locale == "en":
+        return spoilers.episode_choice_name(episode, watched)
+    base = t(locale, "recaps.episode_choice", episode=episode.number)
+    return f"{base}: {episode.title}" if episode.title and not spoilers.hides(watched, episode.season) else base
+
+
 def _matches(current: str, *texts: str) -> bool:
     typed = current.strip().casefold()
     return not typed or any(typed in t.casefold() for t in texts)
@@ -246,7 +254,8 @@ class Recaps(commands.Cog):
             return []
         episodes = await content_store.list_episodes(self.store, number)
         watched = await watched_by(self.store, interaction)
-        shown = [(e, spoilers.episode_choice_name(e, watched)) for e in episodes]
+        locale = lang(interaction)
+        shown = [(e, _episode_choice(e, watched, locale)) for e in episodes]
         return [
             app_commands.Choice(name=name, value=e.number)
             for e, name in shown

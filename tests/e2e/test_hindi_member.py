@@ -202,3 +202,13 @@ async def test_release_dms_reach_each_member_in_their_own_language(
     assert "/remindme release" in hindi.content and "आपने यह" in hindi.content
     [english] = fake.dm_messages("bob")
     assert english.content.startswith("🔔 **Season 5 trailer** comes out in 1 day: <t:")
+
+
+async def test_autocomplete_speaks_hindi_to_a_hindi_member(fake: LocalDiscord, bot: LittleThingsBot) -> None:
+    as_hindi_member(fake)
+    seasons = await fake.autocomplete("recap", season="", user="alice")
+    assert seasons[0]["name"] == "सीज़न 1 (2016, YouTube)"
+    episodes = await fake.autocomplete("recap", focused="episode", season=1, episode="", user="alice")
+    assert episodes[0]["name"].startswith("एपिसोड 1")
+    english = await fake.autocomplete("recap", focused="episode", season=1, episode="", user="bob")
+    assert english[0]["name"].startswith("Episode 1")
