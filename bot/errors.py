@@ -16,13 +16,20 @@ class UserError(Exception):
     """Bad input or a refused action; `str(error)` is shown to the user as it is."""
 
     def __init__(self, message: str = "", *, key: str | None = None, **params: Any) -> None:
-        super().__init__(message or (t("en", key, **params) if key else ""))
+        super().__init__(message or (t("en", key, **_for(params, "en")) if key else ""))
         self.key = key
         self.params = params
 
     def localized(self, locale: object) -> str:
-        """The message in the member's language (English for errors raised without a key)."""
-        return t(locale, self.key, **self.params) if self.key else str(self)
+        """The message in the member's language (English for errors raised without a key).
+
+        A parameter may be a function of the locale (`filters=lambda loc: ...`) when it is itself text.
+        """
+        return t(locale, self.key, **_for(self.params, locale)) if self.key else str(self)
+
+
+def _for(params: dict[str, Any], locale: object) -> dict[str, Any]:
+    return {name: value(locale) if callable(value) else value for name, value in params.items()}
 
 
 class NotFoundError(UserError):

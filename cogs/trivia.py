@@ -371,7 +371,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         stats = await self.store.player_stats(interaction.guild_id, who.id)
         quick = await self.store.quick_stats(interaction.guild_id, who.id)
         embed = render.stats_embed(who.display_name, stats, quick, lang(interaction))
-        await add_qotd_streak(self.bot, embed, interaction.guild_id, who.id)
+        await add_qotd_streak(self.bot, embed, interaction.guild_id, who.id, lang(interaction))
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_PINGS)
 
     # -- /trivia suggest, /trivia review ---------------------------------------------------------

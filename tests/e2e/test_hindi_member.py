@@ -212,3 +212,29 @@ async def test_autocomplete_speaks_hindi_to_a_hindi_member(fake: LocalDiscord, b
     assert episodes[0]["name"].startswith("एपिसोड 1")
     english = await fake.autocomplete("recap", focused="episode", season=1, episode="", user="bob")
     assert english[0]["name"].startswith("Episode 1")
+
+
+async def test_question_of_the_day_in_a_hindi_server(
+    fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClock
+) -> None:
+    """`/settings language hi`: the daily question is posted in Hindi; alice is answered in Hindi, bob in English."""
+    as_hindi_member(fake)
+    await fake.slash("settings language", language="hi", user="you")
+    await bot.store.execute("UPDATE trivia_questions SET retired = 1 WHERE id != 'show-city'")
+    setup = await fake.slash("qotd setup", time="20:00", timezone="Asia/Kolkata", options={"channel": "general"},
+                             user="you")
+    assert setup.content.startswith("Question of the day is on")  # the moderator's own Discord is in English
+    now = await fake.slash("qotd now", user="you")
+    assert now.ephemeral
+    [post] = [m for m in fake.sent_messages("general") if m.embeds and "आज का सवाल ·" in m.embeds[0]["title"]]
+    pack = pack_questions()["show-city"]
+    assert post.embeds[0]["description"] == pack["question_hi"]
+    labels = [b["label"] for b in post.buttons]
+    assert sorted(labels) == sorted([pack["answer_hi"], *pack["wrong_hi"]])
+    right = next(b["custom_id"] for b in post.buttons if b["label"] == pack["answer_hi"])
+    ack = await fake.click(post, right, user="alice")
+    assert ack.ephemeral and ack.content.startswith("पक्का हुआ: **") and "मुंबई**" in ack.content
+    bob = await fake.click(post, right, user="bob")
+    assert bob.ephemeral and bob.content.startswith("Locked in")
+    streak = await fake.slash("qotd streak", user="alice")
+    assert "सिलसिला" in streak.content
