@@ -263,10 +263,11 @@ class Releases(commands.Cog):
             await channel.send(text, allowed_mentions=mentions, nonce=nonce)
         except (discord.Forbidden, discord.NotFound) as exc:
             # The release stays (DMs still go out); its creator and the log hear about the channel once.
+            posts = await guild_post_language(self.bot.store, self.bot.get_guild(release.guild_id), release.guild_id)
             await report_refused(
                 self.bot, exc, what="release announcement", guild_id=release.guild_id, channel_id=channel_id,
                 tell=dm_teller(self.bot, release.created_by), tell_again=False,
-                intro=f"Release #{release.id} **{release.title}**: I couldn't announce it. ",
+                intro=t(posts, "releases.announce_refused", id=release.id, title=release.title) + " ", locale=posts,
             )
         except discord.HTTPException as exc:
             raise timer_error(exc) from exc

@@ -203,11 +203,13 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         """When Discord refuses a question, the starter hears why in a followup to their /trivia start."""
         assert interaction.guild_id is not None and interaction.channel_id is not None
         guild_id, channel_id = interaction.guild_id, interaction.channel_id
+        locale = lang(interaction)
 
         async def refused(exc: discord.HTTPException) -> None:
             await report_refused(
                 self.bot, exc, what="trivia question", guild_id=guild_id, channel_id=channel_id,
-                tell=followup_teller(interaction), intro=f"Your trivia game #{game_id} has ended. ",
+                tell=followup_teller(interaction), intro=t(locale, "trivia.refused_intro", game=game_id) + " ",
+                locale=locale,
             )
 
         return refused

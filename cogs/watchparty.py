@@ -21,6 +21,7 @@ from discord.ext import commands
 from bot import horizons, spoilers
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
 from bot.i18n import local_datetime, t
+from bot.refusals import explain
 from bot.scheduling import (
     PARTY_KIND,
     format_offset,
@@ -260,10 +261,11 @@ class WatchParty(commands.Cog):
             )
         except (discord.Forbidden, discord.NotFound) as exc:
             await self._drop(party, now)
-            why = await report_refused(
+            await report_refused(
                 self.bot, exc, what="watch-party announcement", guild_id=guild.id, channel_id=text.id, tell=None,
             )
-            raise UserError(key="watchparty.not_created", why=why) from exc
+            status, code, where = exc.status, exc.code, f"<#{text.id}>"
+            raise UserError(key="watchparty.not_created", why=lambda loc: explain(status, code, where, loc)) from exc
 
         event_id, note = await self._new_event(
             party,
@@ -494,10 +496,11 @@ class WatchParty(commands.Cog):
         """Discord will refuse every later reminder too: cancel the party and tell its creator why, privately."""
         await self._drop(party, self.bot.clock.now())
         await self.refresh_announcement(await event_store.get_party(self.bot.store, party.id) or party, quiet=True)
+        posts = await self.post_language(party)
         await report_refused(
             self.bot, exc, what="watch-party reminder", guild_id=party.guild_id, channel_id=party.channel_id,
             tell=dm_teller(self.bot, party.creator_id),
-            intro=f"Your watch party #{party.id} **{party.title}** is cancelled: I couldn't post its reminder. ",
+            intro=t(posts, "watchparty.reminder_refused", id=party.id, title=party.title) + " ", locale=posts,
         )
 
     async def _send_chunks(self, channel_id: int, guild_id: int, chunks: list[str], *, nonce: str | None) -> None:

@@ -68,3 +68,11 @@ def test_hindi_numbers_dates_and_durations() -> None:
     assert duration("en", dt.timedelta(minutes=10)) == "10 minutes"
     assert duration("hi", dt.timedelta(days=1, hours=3, minutes=5)) == "1 दिन 3 घंटे"
     assert duration("en", dt.timedelta(hours=1, minutes=30)) == "1 hour 30 minutes"
+
+
+def test_a_refused_post_is_explained_in_the_members_language() -> None:
+    from bot.refusals import MISSING_PERMISSIONS, explain
+
+    english = explain(403, MISSING_PERMISSIONS, "<#1>")
+    assert english.startswith("I'm not allowed to post in <#1>")
+    assert explain(403, MISSING_PERMISSIONS, "<#1>", "hi").startswith("मुझे <#1> में पोस्ट करने की इजाज़त नहीं है")
