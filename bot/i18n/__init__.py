@@ -5,8 +5,9 @@ posts no one asked for) and get text back; see `bot.i18n.catalog` for why the ca
 """
 
 from bot.i18n.catalog import DEFAULT, LANGUAGES, MissingMessage, language_of, t
-from bot.i18n.formatting import duration, local_datetime, long_date, number
+from bot.i18n.formatting import duration, local_datetime, long_date, number, rough_duration
 
 __all__ = [
-    "DEFAULT", "LANGUAGES", "MissingMessage", "duration", "language_of", "local_datetime", "long_date", "number", "t",
+    "DEFAULT", "LANGUAGES", "MissingMessage", "duration", "language_of", "local_datetime", "long_date", "number",
+    "rough_duration", "t",
 ]

@@ -30,6 +30,11 @@ def local_datetime(locale: object, moment: dt.datetime) -> str:
     return f"{text} {moment.tzname()}" if moment.tzname() else text
 
 
+def rough_duration(locale: object, delta: dt.timedelta) -> str:
+    """One rounded unit: `2 years` / `2 वर्ष` (for limits such as "at most 2 years ahead")."""
+    return str(format_timedelta(delta, threshold=1.0, locale=language_of(locale)))
+
+
 def duration(locale: object, delta: dt.timedelta, *, direction: bool = False) -> str:
     """`1 day 3 hours` / `1 दिन 3 घंटे` (two largest units, rounded down); with `direction`, `in …` / `… में`."""
     from bot.i18n.catalog import t

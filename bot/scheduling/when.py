@@ -21,11 +21,15 @@ the two readings of a repeated DST hour, or another zone alias (`8pm UTC`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import horizons
+from bot.i18n import duration as i18n_duration
+from bot.i18n import language_of, rough_duration, t
+from bot.i18n.catalog import catalogue
 from bot.scheduling.errors import (
     AmbiguousTimeError,
     NonExistentTimeError,
@@ -138,6 +142,21 @@ def format_duration(delta: timedelta) -> str:
     return " ".join(parts[:2]) if parts else "less than a minute"
 
 
+def _span(delta: timedelta) -> Callable[[object], str]:
+    """A duration in the reader's language, for an error's text (`format_duration` in English)."""
+    return lambda locale: format_duration(delta) if language_of(locale) == "en" else i18n_duration(locale, delta)
+
+
+def _limit(horizon: timedelta) -> Callable[[object], str]:
+    return lambda locale: horizons.describe(horizon) if language_of(locale) == "en" else rough_duration(locale, horizon)
+
+
+def _what(what: str) -> Callable[[object], str]:
+    """"watch parties" / "releases" in the reader's language (other words stay as given)."""
+    key = "time.what_" + what.replace(" ", "_")
+    return lambda locale: t(locale, key) if key in catalogue("en") else what
+
+
 def _stamp(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} {moment.tzinfo}"
 
@@ -163,8 +182,8 @@ def parse_duration(text: str) -> timedelta | None:
         return None
     if total > horizons.LONGEST_DURATION.total_seconds():  # also inf, from a number with hundreds of digits
         raise TooFarAheadError(
-            f"“{text.strip()}” is far too long: watch parties can be at most "
-            f"{horizons.describe(horizons.PARTY)} ahead, releases {horizons.describe(horizons.RELEASE)}."
+            key="time.far_too_long", text=text.strip(), parties=_limit(horizons.PARTY),
+            releases=_limit(horizons.RELEASE),
         )
     return timedelta(seconds=round(total))
 
@@ -294,7 +313,7 @@ def parse_when(
         at = horizons.later(now, relative)
         if at is None or relative > max_ahead:
             raise TooFarAheadError(
-                f"That is {format_duration(relative)} away; {what} can be at most {horizons.describe(max_ahead)} ahead."
+                key="time.too_far_relative", duration=_span(relative), what=_what(what), limit=_limit(max_ahead)
             )
         return _checked(ParsedWhen(at.astimezone(UTC), tz), now, max_ahead, what)
     if norm.startswith("in "):
@@ -331,8 +350,8 @@ def parse_when(
         day = value
         if day - today > max_ahead + timedelta(days=1):  # refused before a far date reaches zone arithmetic
             raise TooFarAheadError(
-                f"{day:%Y-%m-%d} is {format_duration(day - today)} away; "
-                f"{what} can be at most {horizons.describe(max_ahead)} ahead."
+                key="time.too_far_date", day=f"{day:%Y-%m-%d}", duration=_span(day - today), what=_what(what),
+                limit=_limit(max_ahead),
             )
     elif kind == "none":
         day = upcoming([today, today + timedelta(days=1)])
@@ -371,7 +390,7 @@ def _checked(parsed: ParsedWhen, now: datetime, max_ahead: timedelta, what: str)
         raise PastTimeError(key="time.past", duration=format_duration(now - parsed.at), stamp=_stamp(local))
     if parsed.at - now > max_ahead:
         raise TooFarAheadError(
-            f"That is {format_duration(parsed.at - now)} away ({_stamp(local)}); "
-            f"{what} can be at most {horizons.describe(max_ahead)} ahead."
+            key="time.too_far", duration=_span(parsed.at - now), stamp=_stamp(local), what=_what(what),
+            limit=_limit(max_ahead),
         )
     return parsed
