@@ -53,7 +53,7 @@ class AnswerButton(
         try:
             cog = interaction.client.get_cog(COG_NAME)  # type: ignore[attr-defined]
             if cog is None:
-                raise UserError("Question of the day is not available right now.")
+                raise UserError(key="qotd.error.unavailable")
             await cast(QotdActions, cog).on_answer(interaction, self.post_id, self.index)
         except Exception as exc:
             await report_error(interaction, exc)

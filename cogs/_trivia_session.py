@@ -32,10 +32,6 @@ log = logging.getLogger(__name__)
 
 REVEAL_PAUSE = timedelta(seconds=5)
 NO_PINGS = discord.AllowedMentions.none()
-SHUTDOWN_NOTE = (
-    "The bot is restarting, so this trivia game has ended. Points from the questions already revealed "
-    "are kept. Start a new one with `/trivia start` when it is back."
-)
 
 
 class GameSession:
@@ -220,7 +216,7 @@ class GameSession:
             try:
                 if was_open and self.message is not None and self.start is not None:
                     await self.message.edit(view=self._closed_view(self.start, None, report=False))
-                await self.channel.send(SHUTDOWN_NOTE, allowed_mentions=NO_PINGS)
+                await self.channel.send(t(self.locale, "trivia.shutdown"), allowed_mentions=NO_PINGS)
             except discord.HTTPException as exc:
                 log.warning("could not tell channel %s that its trivia game ended: %s", self.game.channel_id, exc)
         await self._ended()
