@@ -15,7 +15,7 @@ import discord
 
 from bot.errors import UserError
 from bot.i18n import t
-from bot.presentation.embeds import spoiler
+from bot.spoilers import wrap as spoiler
 from bot.store.qotd import QotdPost
 from bot.trivia.models import Question
 from cogs._errors import report_error

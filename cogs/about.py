@@ -1,4 +1,7 @@
-"""`/about`: what the bot is, the show, the content pack and the commands, all read from the store."""
+"""`/about`: what the bot is, the show, the content pack and the commands.
+
+Everything in it comes from the content snapshot, so the embed is built once per snapshot (an
+import or an approved community question replaces the snapshot, and with it this embed)."""
 
 from __future__ import annotations
 
@@ -7,8 +10,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import LittleThingsBot
+from bot.content.snapshot import ContentSnapshot
 from bot.i18n import t
-from bot.store.content import content_stats, get_show
 from cogs._locale import lang
 
 EMBED_COLOUR = discord.Colour.from_rgb(233, 140, 120)
@@ -27,14 +30,20 @@ class About(commands.Cog):
             embed=embed, ephemeral=ephemeral, allowed_mentions=discord.AllowedMentions.none()
         )
         if interaction.guild_id is not None and interaction.permissions.manage_guild:
-            refused = self.refusals_text(interaction.guild_id)
+            refused = self.refusals_text(interaction.guild_id, lang(interaction))
             if refused:
                 await interaction.followup.send(
                     refused, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
                 )
 
     async def build_embed(self, locale: str = "en") -> discord.Embed:
-        info = await get_show(self.bot.store)
+        """The shared /about embed of the current snapshot in one language; nothing may change it."""
+        content = self.bot.content
+        embed: discord.Embed = content.cached(("about", locale), lambda: self._embed(content, locale))
+        return embed
+
+    def _embed(self, content: ContentSnapshot, locale: str = "en") -> discord.Embed:
+        info = content.show
         embed = discord.Embed(title=t(locale, "about.title"), colour=EMBED_COLOUR,
                               description=t(locale, "about.description"))
         if info is None:
@@ -52,7 +61,7 @@ class About(commands.Cog):
                 )[:1024],
                 inline=False,
             )
-            stats = await content_stats(self.bot.store)
+            stats = content.stats
             embed.add_field(
                 name=t(locale, "about.pack", version=info.pack_version),
                 value=t(locale, "about.pack_line", people=stats.get("people", 0),
@@ -65,15 +74,14 @@ class About(commands.Cog):
         embed.set_footer(text=t(locale, "about.footer"))
         return embed
 
-
-    def refusals_text(self, guild_id: int) -> str:
+    def refusals_text(self, guild_id: int, locale: str = "en") -> str:
         """For moderators, privately: posts Discord refused here lately (each also logged once at WARNING)."""
         recent = self.bot.refusals.recent(guild_id)
         if not recent:
             return ""
-        text = "**Posts Discord refused in this server lately** (only you see this):"
+        text = t(locale, "about.refused_title")
         for refusal in recent[:5]:
-            text += f"\n• <t:{int(refusal.at.timestamp())}:R> a {refusal.what}: {refusal.explain()}"
+            text += f"\n• <t:{int(refusal.at.timestamp())}:R> {refusal.what}: {refusal.explain(locale)}"
         return text[:2000]
 
 

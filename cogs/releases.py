@@ -20,6 +20,7 @@ from discord.ext import commands
 from bot import horizons
 from bot.errors import PermissionDeniedError, UserError
 from bot.i18n import duration, language_of, local_datetime, t
+from bot.outbound import Priority
 from bot.scheduling import DEFAULT_OFFSETS, RELEASE_KIND, format_duration, parse_when, release_timer_specs
 from bot.store import content as content_store
 from bot.store import events as event_store
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DM_PACE = 0.05  # real seconds between DMs: rate-limit courtesy, not timer time
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -83,6 +83,8 @@ async def toggle_role(interaction: discord.Interaction) -> None:
     if role is None:
         raise UserError(key="releases.no_role")
     has = any(r.id == role.id for r in member.roles)
+    # Changing roles is another REST call, which may wait its turn under Discord's limits: defer first.
+    await interaction.response.defer(ephemeral=True, thinking=True)
     try:
         if has:
             await member.remove_roles(role, reason="asked to stop release reminders")
@@ -90,7 +92,7 @@ async def toggle_role(interaction: discord.Interaction) -> None:
             await member.add_roles(role, reason="asked for release reminders")
     except discord.Forbidden as exc:
         raise UserError(key="releases.cannot_give_role", role=role.mention) from exc
-    await interaction.response.send_message(
+    await interaction.followup.send(
         t(lang(interaction), "releases.role_removed" if has else "releases.role_added", role=role.mention),
         ephemeral=True,
         allowed_mentions=NO_PINGS,
@@ -247,20 +249,23 @@ class Releases(commands.Cog):
             ann = await settings_store.announcements(self.bot.store, release.guild_id)
             posts = await guild_post_language(self.bot.store, self.bot.get_guild(release.guild_id), release.guild_id)
             if ann.channel_id is not None:
-                await self._announce(release, ann.channel_id, ann.role_id, headline(posts), firing.nonce)
-            await self._dm_all(release, headline, firing.nonce, ann.channel_id, posts)
+                await self._announce(release, ann.channel_id, ann.role_id, headline(posts), firing.nonce,
+                                     firing.timer.due_at)
+            await self._dm_all(release, headline, firing.nonce, ann.channel_id, firing.timer.due_at, posts)
         if any(int(t.payload["offset"]) == 0 for t in (*firing.timers, *firing.skipped)):
             await event_store.set_release_state(self.bot.store, release.id, "released", now=self.bot.clock.now())
 
     async def _announce(
-        self, release: Release, channel_id: int, role_id: int | None, headline: str, nonce: str
+        self, release: Release, channel_id: int, role_id: int | None, headline: str, nonce: str, due_at: datetime
     ) -> None:
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=release.guild_id)
         text = f"<@&{role_id}> {headline}" if role_id else headline
         roles = [discord.Object(id=role_id)] if role_id else False
         mentions = discord.AllowedMentions(everyone=False, users=False, roles=roles, replied_user=False)
         try:
-            await channel.send(text, allowed_mentions=mentions, nonce=nonce)
+            await self.bot.sender.post(
+                channel_id, priority=Priority.REMINDER, guild_id=release.guild_id, due_at=due_at,
+                what=f"release {release.id} announcement", content=text, allowed_mentions=mentions, nonce=nonce,
+            )
         except (discord.Forbidden, discord.NotFound) as exc:
             # The release stays (DMs still go out); its creator and the log hear about the channel once.
             posts = await guild_post_language(self.bot.store, self.bot.get_guild(release.guild_id), release.guild_id)
@@ -273,35 +278,41 @@ class Releases(commands.Cog):
             raise timer_error(exc) from exc
 
     async def _dm_all(
-        self, release: Release, headline: Callable[[str], str], nonce: str, channel_id: int | None, posts: str
+        self, release: Release, headline: Callable[[str], str], nonce: str, channel_id: int | None, due_at: datetime,
+        posts: str,
     ) -> None:
-        """Each member's DM in the language their Discord was in when they asked for it."""
-        closed: list[int] = []
-        for index, user_id in enumerate(await event_store.list_optins(self.bot.store, release.guild_id)):
-            if index:
-                await asyncio.sleep(DM_PACE)
+        """Queue every DM at once (the scheduler paces them), each in the language its member asked in."""
+
+        async def one(user_id: int) -> int | None:
             locale = language_of(await settings_store.member_language(self.bot.store, release.guild_id, user_id))
             text = f"{headline(locale)}\n-# " + t(locale, "releases.dm_footer")
             try:
-                dm = await self.bot.create_dm(discord.Object(id=user_id))
-                await dm.send(text, allowed_mentions=NO_PINGS, nonce=nonce_for(f"{nonce}:{user_id}"))
+                await self.bot.sender.dm(
+                    user_id, due_at=due_at, content=text, allowed_mentions=NO_PINGS,
+                    nonce=nonce_for(f"{nonce}:{user_id}"),
+                )
             except discord.Forbidden:
-                closed.append(user_id)
-                await event_store.opt_out(self.bot.store, release.guild_id, user_id)
+                return user_id
             except discord.HTTPException as exc:
                 log.warning("release %s: DM to %s failed: %s", release.id, user_id, exc)
+            return None
+
+        optins = await event_store.list_optins(self.bot.store, release.guild_id)
+        closed = [u for u in await asyncio.gather(*(one(u) for u in optins)) if u is not None]
+        for user_id in closed:
+            await event_store.opt_out(self.bot.store, release.guild_id, user_id)
         if not closed:
             return
         log.info("release %s: %d member(s) have closed DMs; opted them out", release.id, len(closed))
         if channel_id is None:
             return
         header = t(posts, "releases.dms_closed")
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=release.guild_id)
         for chunk in mention_chunks(header, closed):
             users = [discord.Object(id=u) for u in closed if f"<@{u}>" in chunk]
             try:
-                await channel.send(
-                    chunk, allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=users)
+                await self.bot.sender.post(
+                    channel_id, priority=Priority.REMINDER, guild_id=release.guild_id, what="closed-DM notice",
+                    content=chunk, allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=users),
                 )
             except discord.HTTPException as exc:
                 log.warning("release %s: could not tell members about closed DMs: %s", release.id, exc)

@@ -20,7 +20,7 @@ from discord.ext import commands
 
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
 from bot.i18n import t
-from bot.store.members import get_spoiler_season
+from bot.outbound import Priority
 from bot.store.settings import trivia_answer_seconds
 from bot.store.translations import localize_questions
 from bot.store.trivia import GameRecord, Scope, TriviaStore
@@ -33,6 +33,7 @@ from cogs import _trivia_render as render
 from cogs._locale import lang, server_language
 from cogs._qotd_stats import add_qotd_streak
 from cogs._refused import followup_teller, report_refused
+from cogs._trivia_output import GameOutput
 from cogs._trivia_session import NO_PINGS, GameSession
 from cogs._trivia_views import (
     COG_NAME,
@@ -106,9 +107,12 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         channel = self.bot.get_partial_messageable(channel_id)
         try:
             if open_message is not None:
-                await _disable_buttons(await channel.fetch_message(open_message))
+                view = _disabled_view(await channel.fetch_message(open_message))
+                await self.bot.sender.edit(channel_id, open_message, priority=Priority.GAME, view=view)
             locale = await server_language(self.bot.store, guild_id)
-            await channel.send(t(locale, "trivia.interrupted"), allowed_mentions=NO_PINGS)
+            await self.bot.sender.post(
+                channel_id, priority=Priority.GAME, content=t(locale, "trivia.interrupted"), allowed_mentions=NO_PINGS,
+            )
         except discord.HTTPException as exc:
             log.warning("could not tell channel %s that its trivia game ended: %s", channel_id, exc)
 
@@ -141,46 +145,61 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         game_mode = GameMode(mode)
         if game_mode is GameMode.TYPED and not self.bot.config.typed_trivia:
             raise UserError(key="trivia.typed_off")
-        running = await self.store.running_game(channel_id)
-        if running is not None:
-            raise self._running_error(running)
+        here = self.sessions.get(channel_id)
+        if here is not None:
+            game_here = here.game
+            raise _running_error(game_here.game_id, game_here.starter_id, game_here.round_number,
+                                 game_here.total_rounds)
         now = self.bot.clock.now()
         last = self._last_start.get(channel_id)
         if last is not None and now - last < START_COOLDOWN:
             wait = (START_COOLDOWN - (now - last)).total_seconds()
             raise UserError(key="trivia.cooldown", seconds=f"{wait:.0f}")
 
+        # Everything below reads the database, which a rush of starts queues up: answer Discord at once
+        # (its 3 s are for this first answer) and let the intro replace "thinking…". The channel is
+        # reserved meanwhile, so a second start here is told to wait instead of racing this one.
+        self._last_start[channel_id] = now
+        await interaction.response.defer(thinking=True)
         explicit = None if season == "all" else int(season)
         max_season = None
-        if explicit is None:
-            max_season = await get_spoiler_season(self.bot.store, guild_id, interaction.user.id)
-        seconds = await trivia_answer_seconds(self.bot.store, guild_id)
-        question_filter = QuestionFilter(
-            seasons=frozenset({explicit}) if explicit else None,
-            max_season=max_season,
-            difficulty=None if difficulty == "any" else difficulty,
-            need_choices=game_mode is GameMode.BUTTONS,
-        )
-        candidates = await self.store.question_candidates(guild_id)
-        ids = select_questions(candidates, rounds, question_filter, self.rng)
-        questions = await localize_questions(self.bot.store, await self.store.get_questions(ids), locale)
-        if not questions:
-            if max_season is not None:
-                raise NotFoundError(key="trivia.no_match_spoilers", season=max_season)
-            raise NotFoundError(key="trivia.no_match")
+        try:
+            running = await self.store.running_game(channel_id)
+            if running is not None:
+                raise self._running_error(running)
+            if explicit is None:
+                max_season = await self.bot.members.spoiler_season(guild_id, interaction.user.id)
+            seconds = await trivia_answer_seconds(self.bot.store, guild_id)
+            question_filter = QuestionFilter(
+                seasons=frozenset({explicit}) if explicit else None,
+                max_season=max_season,
+                difficulty=None if difficulty == "any" else difficulty,
+                need_choices=game_mode is GameMode.BUTTONS,
+            )
+            candidates = await self.store.question_candidates(guild_id)
+            ids = select_questions(candidates, rounds, question_filter, self.rng)
+            questions = await localize_questions(self.bot.store, await self.store.get_questions(ids), locale)
+            if not questions:
+                if max_season is not None:
+                    raise NotFoundError(key="trivia.no_match_spoilers", season=max_season)
+                raise NotFoundError(key="trivia.no_match")
+        except UserError:
+            self._release_channel(channel_id, last)
+            await _retract(interaction)  # the error then goes out privately, not as the public answer
+            raise
         settings = GameSettings(rounds=len(questions), mode=game_mode, answer_seconds=seconds,
                                 seasons=(explicit,) if explicit else None, max_season=max_season,
                                 difficulty=None if difficulty == "any" else difficulty)
         game_id = await self.store.create_game(guild_id=guild_id, channel_id=channel_id,
                                                starter_id=interaction.user.id, settings=settings,
                                                question_ids=[q.id for q in questions], now=now)
-        self._last_start[channel_id] = now
         game = Game(game_id=game_id, guild_id=guild_id, channel_id=channel_id, starter_id=interaction.user.id,
                     settings=settings, questions=questions, rng=self.rng)
-        assert interaction.channel is not None
-        session = GameSession(game=game, channel=interaction.channel,  # type: ignore[arg-type]
-                              store=self.store, clock=self.bot.clock, on_end=self._session_ended,
-                              on_refused=self._refused_teller(interaction, game_id), locale=locale)
+        output = GameOutput(channel_id=channel_id, guild_id=guild_id, sender=self.bot.sender, clock=self.bot.clock,
+                            interaction=interaction)
+        session = GameSession(game=game, output=output, store=self.store, clock=self.bot.clock,
+                              on_end=self._session_ended, on_refused=self._refused_teller(interaction, game_id),
+                              locale=locale)
         self.sessions[channel_id] = session
         self._by_game[game_id] = session
 
@@ -189,12 +208,20 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         where = t(locale, "trivia.where_season", season=explicit) if explicit else (
             t(locale, "trivia.where_spoilers", season=max_season) if max_season is not None
             else t(locale, "trivia.where_all"))
-        await interaction.response.send_message(
-            t(locale, "trivia.started", game=game_id, user=interaction.user.mention, count=len(questions),
-              fewer=fewer, where=where, difficulty=t(locale, f"trivia.difficulty_{difficulty}"),
-              seconds=settings.window.seconds, how=how),
-            allowed_mentions=NO_PINGS,
-        )
+        try:
+            await interaction.followup.send(
+                t(locale, "trivia.started", game=game_id, user=interaction.user.mention, count=len(questions),
+                  fewer=fewer, where=where, difficulty=t(locale, f"trivia.difficulty_{difficulty}"),
+                  seconds=settings.window.seconds, how=how),
+                allowed_mentions=NO_PINGS,
+            )
+        except discord.HTTPException:
+            # Discord refused the intro (or forgot the interaction): the game never showed, so it must
+            # not hold the channel, and its token cannot carry the questions either.
+            await self.store.finish_game(game_id, game.stop(self.bot.clock.now()))
+            self._session_ended(session)
+            await _retract(interaction)
+            raise
         session.launch()
 
     def _refused_teller(
@@ -215,8 +242,14 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         return refused
 
     def _running_error(self, running: GameRecord) -> UserError:
-        return UserError(key="trivia.running", game=running.id, user=f"<@{running.starter_id}>",
-                         number=max(running.current_round, 1), total=len(running.question_ids))
+        return _running_error(running.id, running.starter_id, running.current_round, len(running.question_ids))
+
+    def _release_channel(self, channel_id: int, previous: datetime | None) -> None:
+        """Undo the reservation of a start that failed, so the member may try again at once."""
+        if previous is None:
+            self._last_start.pop(channel_id, None)
+        else:
+            self._last_start[channel_id] = previous
 
     # -- /trivia stop ----------------------------------------------------------------------------
 
@@ -274,7 +307,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         """Answer one quick trivia question on your own (scored apart from games)."""
         assert interaction.guild_id is not None
         guild_id, user_id = interaction.guild_id, interaction.user.id
-        max_season = await get_spoiler_season(self.bot.store, guild_id, user_id)
+        max_season = await self.bot.members.spoiler_season(guild_id, user_id)
         candidates = await self.store.quick_candidates(guild_id, user_id)
         ids = select_questions(candidates, 1, QuestionFilter(max_season=max_season, need_choices=True), self.rng)
         question = await self.store.get_question(ids[0]) if ids else None
@@ -406,6 +439,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         if action == "approve":
             question = await self.store.approve_suggestion(suggestion_id, guild_id=interaction.guild_id,
                                                            reviewer_id=interaction.user.id, now=now)
+            await self.bot.reload_content()  # /about counts the questions
             done = t(lang(interaction), "trivia.approved", id=suggestion_id, question=question.id)
         else:
             await self.store.reject_suggestion(suggestion_id, guild_id=interaction.guild_id,
@@ -417,15 +451,26 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
     async def _review_page(self, interaction: discord.Interaction) -> tuple[discord.Embed, discord.ui.View | None]:
         assert interaction.guild_id is not None
         reports = await self.store.open_reports(interaction.guild_id, limit=REVIEW_REPORTS)
-        pending = await self.store.pending_suggestions(interaction.guild_id, limit=1)
+        suggestion, count = await self.store.first_pending_suggestion(interaction.guild_id)
         locale = lang(interaction)
-        if not pending:
+        if suggestion is None:
             return render.reports_embed(reports, locale), None
-        count = await self.store.count_pending_suggestions(interaction.guild_id)
-        suggestion = pending[0]
         view = persistent_view(ReviewButton("approve", suggestion.id, locale=locale),
                                ReviewButton("reject", suggestion.id, locale=locale))
         return render.suggestion_embed(suggestion, count, reports, locale), view
+
+
+def _running_error(game_id: int, starter_id: int, current_round: int, total: int) -> UserError:
+    return UserError(key="trivia.running", game=game_id, user=f"<@{starter_id}>", number=max(current_round, 1),
+                     total=total)
+
+
+async def _retract(interaction: discord.Interaction) -> None:
+    """Remove the public "thinking…" answer, so the error that follows is a private followup."""
+    try:
+        await interaction.delete_original_response()
+    except discord.HTTPException as exc:
+        log.info("could not remove the thinking message of a refused /trivia start: %s", exc)
 
 
 def _require_moderator(interaction: discord.Interaction) -> None:
@@ -440,13 +485,13 @@ def _quick_choices(quick_id: int, answer: str, wrong: tuple[str, ...]) -> list[s
     return labels
 
 
-async def _disable_buttons(message: discord.Message) -> None:
-    """Grey out an interrupted question's answer buttons (a click would only be told it is closed)."""
+def _disabled_view(message: discord.Message) -> discord.ui.View:
+    """An interrupted question's answer buttons greyed out (a click would only be told it is closed)."""
     view = BotView.from_message(message, timeout=None)
     for item in view.children:
         if isinstance(item, discord.ui.Button):
             item.disabled = True
-    await message.edit(view=view)
+    return view
 
 
 async def _ephemeral(interaction: discord.Interaction, text: str) -> None:

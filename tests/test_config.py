@@ -68,3 +68,12 @@ def test_owner_ids_and_typed_mode() -> None:
     )
     assert config.owner_ids == frozenset({111, 222})
     assert config.typed_trivia is True
+
+
+def test_the_outbound_request_budget_defaults_under_discords_limit() -> None:
+    assert load_config({"DISCORD_TOKEN": GOOD_TOKEN}, env_file=None).requests_per_second == 45
+    config = load_config({"DISCORD_TOKEN": GOOD_TOKEN, "DISCORD_REQUESTS_PER_SECOND": "30"}, env_file=None)
+    assert config.requests_per_second == 30
+    for bad in ("0", "51", "fast"):
+        with pytest.raises(ConfigError, match=r"DISCORD_REQUESTS_PER_SECOND.*1 to 50.*env\.example"):
+            load_config({"DISCORD_TOKEN": GOOD_TOKEN, "DISCORD_REQUESTS_PER_SECOND": bad}, env_file=None)

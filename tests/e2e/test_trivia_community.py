@@ -11,7 +11,8 @@ from bot.clock import VirtualClock
 from bot.localdiscord import InteractionError, LocalDiscord, Message
 from bot.store.trivia import TriviaStore
 from bot.trivia.game import GameSettings, ScoredAnswer
-from tests.e2e.test_trivia_games import ANSWER_WINDOW, PAUSE, closed, stale_click, wait_question
+from tests.e2e.conftest import advance_past_pause
+from tests.e2e.test_trivia_games import ANSWER_WINDOW, closed, stale_click, wait_question
 
 SUGGESTION = {
     "question": "Which streaming service released Season 2 of Little Things?",
@@ -87,7 +88,7 @@ async def play_until(fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClo
         if text in message.text:
             return message
         mark = fake.mark()
-        await clock.advance(PAUSE)
+        await advance_past_pause(fake, clock)
         number += 1
 
 

@@ -18,10 +18,12 @@ from bot.store.trivia import Scope, TriviaStore
 from bot.trivia.game import Game, GameSettings, GameState
 from bot.trivia.matching import AnswerKey, MatchKind
 from bot.trivia.models import GameMode, Question
+from tests.e2e.conftest import advance_past_pause
 
 ANSWER_WINDOW = timedelta(seconds=20)
 PAUSE = timedelta(seconds=5)
 MESSAGES = "/channels/{channel_id}/messages"
+FOLLOWUP = "/webhooks/{webhook_id}/{webhook_token}"
 
 
 def is_question(number: int) -> Any:
@@ -99,7 +101,7 @@ async def test_a_three_player_buttons_game_scores_reveals_and_stops(
 
     # Question 2: everyone active answers, so it is revealed without waiting for the clock.
     mark = fake.mark()
-    await clock.advance(PAUSE)
+    await advance_past_pause(fake, clock)
     q2 = await wait_question(fake, 2, after=mark)
     question2 = await current_question(bot, general.id)
     right2, wrong2 = answer_ids(q2, question2.answer)
@@ -111,7 +113,7 @@ async def test_a_three_player_buttons_game_scores_reveals_and_stops(
 
     # Question 3: alice may not stop bob's game; bob (the starter) can, and sees the standings.
     mark = fake.mark()
-    await clock.advance(PAUSE)
+    await advance_past_pause(fake, clock)
     q3 = await wait_question(fake, 3, after=mark)
     refused = await fake.slash("trivia stop", user="alice")
     assert refused.ephemeral and "started this game" in refused.content
@@ -157,7 +159,7 @@ async def test_three_unanswered_questions_end_the_game(
         await clock.advance(ANSWER_WINDOW)
         await fake.wait_until(partial(closed, message), what=f"reveal {number}")
         if number < 3:
-            await clock.advance(PAUSE)
+            await advance_past_pause(fake, clock)
     final = await fake.wait_for_message("general", predicate=lambda m: "final standings" in m.text.lower())
     assert "three questions in a row" in final.text
     assert await TriviaStore(bot.store).running_game(fake.channel("general").id) is None
@@ -180,7 +182,7 @@ async def test_typed_mode_needs_the_message_content_setting(fake: LocalDiscord, 
 async def test_forbidden_when_posting_ends_the_game_without_crashing(
     fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClock
 ) -> None:
-    fake.fail_next("POST", MESSAGES, status=403, code=50013)
+    fake.fail_next("POST", FOLLOWUP, status=403, code=50013, after=1)  # the intro goes through, question 1 not
     await fake.slash("trivia start", rounds=3, user="bob")
     store = TriviaStore(bot.store)
     general = fake.channel("general").id
@@ -224,7 +226,7 @@ async def test_a_typed_game_first_right_answer_wins_with_hints(
         assert late is not None
 
         mark = fake.mark()
-        await clock.advance(PAUSE)
+        await advance_past_pause(fake, clock)
         await wait_question(fake, 2, after=mark)
         await clock.advance(timedelta(seconds=30))
         final = await fake.wait_for_message("general", predicate=lambda m: "final standings" in m.text.lower())
@@ -249,7 +251,7 @@ async def test_a_restart_mid_game_closes_it_and_old_buttons_say_closed(
         await clock.advance(ANSWER_WINDOW)
         await fake.wait_until(lambda: closed(q1), what="reveal 1")
         mark = fake.mark()
-        await clock.advance(PAUSE)
+        await advance_past_pause(fake, clock)
         q2 = await wait_question(fake, 2, after=mark)
         right2, _ = answer_ids(q2, (await current_question(bot, general.id)).answer)
         await fake.click(q2, right2, user="alice")  # in flight when the bot goes down: not scored
@@ -348,7 +350,7 @@ async def test_a_typed_answer_with_a_typo_wins_and_the_reveal_spells_it_right(
                 break
             assert "close enough" not in message.text
             mark = fake.mark()
-            await clock.advance(PAUSE)
+            await advance_past_pause(fake, clock)
         else:
             pytest.fail("no question in the pack has an answer long enough for a forgiven typo")
         await fake.slash("trivia stop", user="alice")
