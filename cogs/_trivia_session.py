@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 
 REVEAL_PAUSE = timedelta(seconds=5)
 NO_PINGS = discord.AllowedMentions.none()
+SHUTDOWN_NOTE = (
+    "The bot is restarting, so this trivia game has ended. Points from the questions already revealed "
+    "are kept. Start a new one with `/trivia start` when it is back."
+)
 
 
 class GameSession:
@@ -200,6 +204,24 @@ class GameSession:
                     await self.output.edit(self.message_id, view=self._closed_view(self.start, None, report=False))
         await self._ended()
         return over
+
+    async def shutdown(self) -> None:
+        """The bot is stopping: end the game now with a note in its channel (revealed points are kept)."""
+        async with self.lock:
+            if self.task is not None and self.task is not asyncio.current_task():
+                self.task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self.task
+            was_open = self.game.round_open
+            over = self.game.stop(self.clock.now())
+            await self.store.finish_game(self.game.game_id, over)
+            try:
+                if was_open and self.message_id is not None and self.start is not None:
+                    await self.output.edit(self.message_id, view=self._closed_view(self.start, None, report=False))
+                await self.output.send(content=SHUTDOWN_NOTE, allowed_mentions=NO_PINGS)
+            except discord.HTTPException as exc:
+                log.warning("could not tell channel %s that its trivia game ended: %s", self.game.channel_id, exc)
+        await self._ended()
 
     # -- views -----------------------------------------------------------------------------------
 

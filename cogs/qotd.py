@@ -27,9 +27,9 @@ from discord.ext import commands
 
 from bot.errors import NotFoundError, UserError
 from bot.outbound import Priority
-from bot.presentation.cards import hides
 from bot.qotd import (
     choose_question,
+    hidden_season,
     local_day,
     next_post_at,
     parse_post_time,
@@ -322,7 +322,7 @@ class Qotd(commands.Cog):
             return None
         labels, correct = shuffled_choices(question.answer, question.wrong, self.rng.randrange(1 << 30))
         watched = await qotd_store.min_spoiler_season(self.bot.store, config.guild_id)
-        hidden = question.season if hides(watched, question.season) else None
+        hidden = hidden_season(question.text, labels, question.season, watched)
         return NewPost(guild_id=config.guild_id, channel_id=config.channel_id, day=day, kind=kind,
                        question_id=question.id, choices=labels, correct_index=correct, hidden_season=hidden,
                        posted_at=now, reveal_at=now + OPEN_FOR)
@@ -352,6 +352,8 @@ class Qotd(commands.Cog):
 
     async def _post_summary(self, config: QotdConfig, *, nonce: str) -> None:
         last = await qotd_store.last_revealed_day(self.bot.store, config.guild_id)
+        if last is None:
+            return  # no question answered yet: nothing to sum up
         living = await qotd_store.streaks(self.bot.store, config.guild_id, since=last)
         ranked = top_streaks(living, last, limit=SUMMARY_SIZE)
         lines = [say("qotd.summary.line", rank=i, user=uid, days=days) for i, (uid, days) in enumerate(ranked, 1)]

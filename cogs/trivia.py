@@ -20,7 +20,6 @@ from discord.ext import commands
 
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
 from bot.outbound import Priority
-from bot.store.members import get_spoiler_season
 from bot.store.settings import trivia_answer_seconds
 from bot.store.trivia import GameRecord, Scope, TriviaStore
 from bot.trivia.game import AnswerStatus, Game, GameSettings
@@ -88,6 +87,12 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
                 session.task.cancel()  # left running in the database: closed at the next start-up
         for task in list(self._background):
             task.cancel()
+
+    async def drain(self) -> None:
+        """Before the bot disconnects: end running games with a note and finish pending notes."""
+        await asyncio.gather(*(session.shutdown() for session in list(self.sessions.values())))
+        if self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.create_task(coro)
@@ -165,7 +170,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
             if running is not None:
                 raise UserError(self._running_text(running))
             if explicit is None:
-                max_season = await get_spoiler_season(self.bot.store, guild_id, interaction.user.id)
+                max_season = await self.bot.members.spoiler_season(guild_id, interaction.user.id)
             seconds = await trivia_answer_seconds(self.bot.store, guild_id)
             question_filter = QuestionFilter(
                 seasons=frozenset({explicit}) if explicit else None,
@@ -299,7 +304,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         """Answer one quick trivia question on your own (scored apart from games)."""
         assert interaction.guild_id is not None
         guild_id, user_id = interaction.guild_id, interaction.user.id
-        max_season = await get_spoiler_season(self.bot.store, guild_id, user_id)
+        max_season = await self.bot.members.spoiler_season(guild_id, user_id)
         candidates = await self.store.quick_candidates(guild_id, user_id)
         ids = select_questions(candidates, 1, QuestionFilter(max_season=max_season, need_choices=True), self.rng)
         question = await self.store.get_question(ids[0]) if ids else None
@@ -427,6 +432,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         if action == "approve":
             question = await self.store.approve_suggestion(suggestion_id, guild_id=interaction.guild_id,
                                                            reviewer_id=interaction.user.id, now=now)
+            await self.bot.reload_content()  # /about counts the questions
             done = f"Approved #{suggestion_id}: it is now question `{question.id}`."
         else:
             await self.store.reject_suggestion(suggestion_id, guild_id=interaction.guild_id,
@@ -438,11 +444,9 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
     async def _review_page(self, interaction: discord.Interaction) -> tuple[discord.Embed, discord.ui.View | None]:
         assert interaction.guild_id is not None
         reports = await self.store.open_reports(interaction.guild_id, limit=REVIEW_REPORTS)
-        pending = await self.store.pending_suggestions(interaction.guild_id, limit=1)
-        if not pending:
+        suggestion, count = await self.store.first_pending_suggestion(interaction.guild_id)
+        if suggestion is None:
             return render.reports_embed(reports), None
-        count = await self.store.count_pending_suggestions(interaction.guild_id)
-        suggestion = pending[0]
         view = persistent_view(ReviewButton("approve", suggestion.id), ReviewButton("reject", suggestion.id))
         return render.suggestion_embed(suggestion, count, reports), view
 

@@ -35,7 +35,6 @@ from bot.scheduling.ics import IcsParty, party_ics
 from bot.store import content as content_store
 from bot.store import events as event_store
 from bot.store.events import NewParty, Party, RsvpStatus
-from bot.store.members import get_spoiler_season
 from bot.timers import Firing, ReportedTimerError, nonce_for
 from cogs._errors import report_error
 from cogs._refused import dm_teller, report_refused
@@ -117,7 +116,7 @@ async def party_choices(interaction: discord.Interaction, current: str) -> list[
     if interaction.guild_id is None:
         return []
     parties = await event_store.list_parties(app(interaction).store, interaction.guild_id)
-    watched = await get_spoiler_season(app(interaction).store, interaction.guild_id, interaction.user.id)
+    watched = await app(interaction).members.spoiler_season(interaction.guild_id, interaction.user.id)
     needle = current.strip().lower().lstrip("#")
     out = []
     for party in parties:
@@ -280,14 +279,12 @@ class WatchParty(commands.Cog):
     async def list_(self, interaction: discord.Interaction) -> None:
         """Upcoming watch parties in this server."""
         assert interaction.guild_id is not None
-        parties = await event_store.list_parties(self.bot.store, interaction.guild_id)
-        watched = await get_spoiler_season(self.bot.store, interaction.guild_id, interaction.user.id)
+        watched = await self.bot.members.spoiler_season(interaction.guild_id, interaction.user.id)
         lines = []
-        for party in parties:
-            going = (await event_store.rsvp_counts(self.bot.store, party.id))["going"]
+        for party in await event_store.upcoming_with_going(self.bot.store, interaction.guild_id):
             repeat = " · weekly" if party.repeat == "weekly" else ""
             title = spoilers.party_title(f"**{party.title}**", party.season, watched)
-            lines.append(f"`#{party.id}` {title}: {when_line(party.starts_at)} · {going} going{repeat}")
+            lines.append(f"`#{party.id}` {title}: {when_line(party.starts_at)} · {party.going} going{repeat}")
         embed = discord.Embed(
             title="Upcoming watch parties",
             colour=discord.Colour.blurple(),

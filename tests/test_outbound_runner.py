@@ -103,3 +103,16 @@ async def test_stop_cancels_what_never_went(outbound: Outbound) -> None:
     assert outbound.queued(waiting)
     await outbound.stop()
     assert waiting.cancelled()
+
+
+async def test_drain_waits_until_the_queue_is_sent(outbound: Outbound) -> None:
+    """A graceful shutdown waits for queued sends, even those held back by a rate-limit window."""
+    sent: list[tuple[str, float]] = []
+    make = recorder(outbound, sent)
+    futures = [outbound.submit(make(f"m{i}"), lanes=(("messages", 1),), priority=Priority.REMINDER) for i in range(6)]
+    drained = asyncio.ensure_future(outbound.drain())
+    await asyncio.gather(*futures[:4])
+    assert not drained.done()
+    await outbound.clock.advance(timedelta(seconds=5))  # type: ignore[attr-defined]
+    await drained
+    assert [name for name, _ in sent] == [f"m{i}" for i in range(6)] and outbound.stats().queued == 0

@@ -68,6 +68,8 @@ class Outbound:
         self._max_wait = 0.0
         self._waits: deque[float] = deque(maxlen=512)
         self.rate_limited = 0
+        self.on_wait: Callable[[float], None] | None = None
+        """Told each job's queue wait in seconds (the metrics histogram)."""
 
     def now(self) -> float:
         return self.clock.now().timestamp()
@@ -92,6 +94,14 @@ class Outbound:
             task.cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def drain(self) -> None:
+        """Wait until everything queued has been sent (a graceful shutdown; the caller bounds the time).
+
+        Shielded: a shutdown that gives up cancels this wait, not the sends themselves.
+        """
+        while self._futures or self._tasks:
+            await asyncio.shield(asyncio.gather(*self._futures.values(), *self._tasks, return_exceptions=True))
 
     # -- submitting ------------------------------------------------------------------------------
 
@@ -199,6 +209,8 @@ class Outbound:
         wait = job.wait or 0.0
         self._waits.append(wait)
         self._max_wait = max(self._max_wait, wait)
+        if self.on_wait is not None:
+            self.on_wait(wait)
         if wait > self.late_after:
             self._late += 1
             log.info("outbound: %s went %.1f s late (%s priority, %d still queued)",

@@ -355,3 +355,11 @@ async def delete_finished(store: Store, *, before: datetime) -> int:
             (to_ts(before),),
         )
         return max(cur.rowcount, 0)
+
+
+async def count_late(store: Store, *, before: datetime) -> int:
+    """Pending timers whose due time passed before `before` (the dispatcher is falling behind)."""
+    value = await store.fetch_value(
+        "SELECT COUNT(*) FROM timers WHERE state = 'pending' AND due_at < ?", (to_ts(before),)
+    )
+    return int(value or 0)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
@@ -63,6 +63,8 @@ class TimerEngine:
         self._outcomes: list[Outcome] = []
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # Told how late each delivery starts (seconds after its earliest due time): the metrics hook.
+        self.on_launch: Callable[[float], None] | None = None
 
     # -- handlers and lifecycle -------------------------------------------------------------
 
@@ -257,6 +259,8 @@ class TimerEngine:
                 firing.group,
                 self.grace,
             )
+        if self.on_launch is not None and firing.timers:
+            self.on_launch((now - firing.timers[0].due_at).total_seconds())
         task = asyncio.create_task(self._deliver(firing), name=f"timer:{firing.group}")
         self._inflight.add(task)
         task.add_done_callback(self._inflight.discard)
