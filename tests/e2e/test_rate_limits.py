@@ -259,6 +259,8 @@ async def test_a_rush_of_parties_gets_its_discord_events_in_the_background(
         assert len(fake.scheduled_events) == 4
         fifth = await event_store.get_party(bot.store, 5)
         assert fifth is not None and fifth.scheduled_event_id is None and fifth.message_id is not None
+        renamed = await fake.slash("watchparty edit", party=5, title="Rewatch, renamed", user="you")
+        assert "Updated watch party #5" in renamed.content  # while its event still waits its turn
 
         await clock.advance(timedelta(seconds=10))
         await fake.wait_until(lambda: len(fake.scheduled_events) == 5, what="the queued event")
@@ -267,4 +269,5 @@ async def test_a_rush_of_parties_gets_its_discord_events_in_the_background(
         party = await event_store.get_party(bot.store, 5)
         assert party is not None and party.scheduled_event_id in fake.scheduled_events
         assert party.message_id == fifth.message_id
+        assert fake.scheduled_events[party.scheduled_event_id]["name"] == "Rewatch, renamed"  # the edit followed
         assert limits(fake).counters.route_429_total == 0
