@@ -8,6 +8,7 @@ custom id carries the party id, so they keep working after a restart.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import logging
 import re
@@ -605,7 +606,7 @@ class WatchParty(commands.Cog):
         payload = self._event_payload(party, voice_id=voice_id, location=f"#{text_name}", stage=stage)
         pending = self.bot.sender.create_event_soon(party.guild_id, payload, priority=Priority.BACKGROUND)
         if self.bot.outbound.queued(pending):
-            task = asyncio.create_task(self._event_later(party.id, message_id, pending))
+            task = asyncio.create_task(self._event_later(party.id, message_id, pending, payload))
             self._background.add(task)
             task.add_done_callback(self._background.discard)
             return None, "watchparty.event_later"
@@ -620,8 +621,10 @@ class WatchParty(commands.Cog):
             return None, "watchparty.event_refused"
         return event_id, "watchparty.event_created"
 
-    async def _event_later(self, party_id: int, message_id: int, pending: asyncio.Future[int]) -> None:
-        """Save an event created in the background, or cancel it if its party was cancelled meanwhile."""
+    async def _event_later(
+        self, party_id: int, message_id: int, pending: asyncio.Future[int], payload: dict[str, Any]
+    ) -> None:
+        """Save an event created in the background; follow a party edited, or cancelled, while it waited."""
         try:
             event_id = await pending
         except discord.HTTPException as exc:
@@ -635,6 +638,8 @@ class WatchParty(commands.Cog):
         await event_store.set_party_messages(
             self.bot.store, party_id, message_id=message_id, scheduled_event_id=event_id, now=self.bot.clock.now()
         )
+        if payload["name"] != party.title or payload["scheduled_start_time"] != iso(party.starts_at):
+            await self._move_event(dataclasses.replace(party, scheduled_event_id=event_id))
 
     async def _next_event(self, party: Party, old_id: int) -> int | None:
         """A new Discord event for a weekly party's next occurrence, like the previous one."""
