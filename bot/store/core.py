@@ -18,15 +18,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from bot.errors import StoreUnavailableError
+from bot.store.batch import WriteBatcher
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 2_000
+T = TypeVar("T")
 
 
 class StoreError(Exception):
@@ -59,6 +61,7 @@ class Store:
         self.path = path
         self._write_lock = asyncio.Lock()
         self._reader: sqlite3.Connection | None = None
+        self._batcher = WriteBatcher(self)
         # Told ("read" | "write", seconds) after each query / transaction: the metrics hook.
         self.observer: Callable[[str, float], None] | None = None
 
@@ -199,10 +202,15 @@ class Store:
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
 
+    async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `fn(conn)` as one transaction, committed together with the others waiting (see
+        `bot.store.batch`): for the hot, small writes a rush makes. `fn` runs on aiosqlite's thread
+        with the plain sqlite3 connection, so it must not await or touch the event loop."""
+        return await self._batcher.run(fn)
+
     async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> None:
-        """A single write statement in its own transaction."""
-        async with self.transaction() as conn:
-            await conn.execute(sql, params)
+        """A single write statement in its own transaction (batched with others arriving together)."""
+        await self.write(lambda conn: conn.execute(sql, params).close())
 
     async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         async with self.transaction() as conn:

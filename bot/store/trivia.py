@@ -284,18 +284,22 @@ class TriviaStore:
         now: datetime,
     ) -> int:
         """A running game row; `GameAlreadyRunningError` when the channel already has one."""
+        row = (guild_id, channel_id, starter_id, str(settings.mode), json.dumps(settings.to_json()),
+               json.dumps(list(question_ids)), to_ms(now))
+
+        def insert(conn: sqlite3.Connection) -> int | None:
+            cursor = conn.execute(
+                """
+                INSERT INTO trivia_games
+                    (guild_id, channel_id, starter_id, mode, settings, question_ids, started_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                row,
+            )
+            return cursor.lastrowid
+
         try:
-            async with self._store.transaction() as conn:
-                cursor = await conn.execute(
-                    """
-                    INSERT INTO trivia_games
-                        (guild_id, channel_id, starter_id, mode, settings, question_ids, started_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    (guild_id, channel_id, starter_id, str(settings.mode), json.dumps(settings.to_json()),
-                     json.dumps(list(question_ids)), to_ms(now)),
-                )
-                game_id = cursor.lastrowid
+            game_id = await self._store.write(insert)  # batched: a rush of starts commits together
         except sqlite3.IntegrityError as exc:
             if "trivia_games.channel_id" in str(exc) or "UNIQUE" in str(exc):
                 raise GameAlreadyRunningError() from exc
@@ -316,8 +320,9 @@ class TriviaStore:
     async def open_round(self, *, game_id: int, round_no: int, question_id: str, posted_at: datetime) -> int:
         """Record a posted question (and that the guild has now seen it); returns the round id."""
         at = to_ms(posted_at)
-        async with self._store.transaction() as conn:
-            cursor = await conn.execute(
+
+        def record(conn: sqlite3.Connection) -> int | None:
+            cursor = conn.execute(
                 """
                 INSERT INTO trivia_rounds (game_id, round_no, question_id, posted_at)
                 SELECT id, ?, ?, ? FROM trivia_games WHERE id = ? AND state = 'running'
@@ -326,9 +331,8 @@ class TriviaStore:
             )
             if cursor.rowcount != 1:
                 raise NotFoundError(key="errors.game_gone")
-            round_id = cursor.lastrowid
-            await conn.execute("UPDATE trivia_games SET current_round = ? WHERE id = ?", (round_no, game_id))
-            await conn.execute(
+            conn.execute("UPDATE trivia_games SET current_round = ? WHERE id = ?", (round_no, game_id))
+            conn.execute(
                 """
                 INSERT INTO trivia_question_usage (guild_id, question_id, last_asked_at)
                 VALUES ((SELECT guild_id FROM trivia_games WHERE id = ?), ?, ?)
@@ -337,6 +341,9 @@ class TriviaStore:
                 """,
                 (game_id, question_id, at),
             )
+            return cursor.lastrowid
+
+        round_id = await self._store.write(record)  # batched with the other games' rounds
         assert round_id is not None
         return round_id
 
