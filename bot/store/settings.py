@@ -79,7 +79,10 @@ DEFAULT_ANSWER_SECONDS = 20
 
 async def trivia_answer_seconds(store: Store, guild_id: int) -> int:
     """The guild's button-mode answer time (`guild_settings.trivia_answer_seconds`, default 20)."""
-    value = await store.fetch_value("SELECT trivia_answer_seconds FROM guild_settings WHERE guild_id = ?", (guild_id,))
+    rows = await store.fetch_page(  # by key, on the loop: every /trivia start asks
+        "SELECT trivia_answer_seconds FROM guild_settings WHERE guild_id = ?", (guild_id,)
+    )
+    value = rows[0][0] if rows else None
     return int(value) if value is not None else DEFAULT_ANSWER_SECONDS
 
 

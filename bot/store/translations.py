@@ -39,7 +39,7 @@ async def translated(store: Store, kind: str, refs: Sequence[str], language: str
     if not refs or language == DEFAULT:
         return {}
     marks = ", ".join("?" for _ in refs)
-    rows = await store.fetch_all(
+    rows = await store.fetch_page(  # by key, on the loop: a trivia start's hot path
         "SELECT ref, field, value FROM content_translations "  # noqa: S608 - only placeholders are interpolated
         f"WHERE kind = ? AND locale = ? AND ref IN ({marks})",
         (kind, language, *refs),

@@ -230,7 +230,8 @@ class TriviaStore:
 
     async def question_candidates(self, guild_id: int) -> list[Candidate]:
         """Every live question with when this guild was last asked it."""
-        rows = await self._store.fetch_all(
+        # On the loop (a few hundred rows, well under a trip to aiosqlite's thread): a rush of starts.
+        rows = await self._store.fetch_page(
             """
             SELECT q.id, q.season, q.difficulty, json_array_length(q.wrong) AS wrong_count, u.last_asked_at
             FROM trivia_questions q
@@ -260,7 +261,7 @@ class TriviaStore:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = await self._store.fetch_all(
+        rows = await self._store.fetch_page(  # by primary key, on the loop
             f"SELECT {_QUESTION_COLUMNS} FROM trivia_questions WHERE id IN ({marks})",  # noqa: S608 (placeholders only)
             tuple(ids),
         )
@@ -312,10 +313,10 @@ class TriviaStore:
         return None if row is None else _game(row)
 
     async def running_game(self, channel_id: int) -> GameRecord | None:
-        row = await self._store.fetch_one(
+        rows = await self._store.fetch_page(  # by index, on the loop: every /trivia start asks
             "SELECT * FROM trivia_games WHERE channel_id = ? AND state = 'running'", (channel_id,)
         )
-        return None if row is None else _game(row)
+        return _game(rows[0]) if rows else None
 
     async def open_round(self, *, game_id: int, round_no: int, question_id: str, posted_at: datetime) -> int:
         """Record a posted question (and that the guild has now seen it); returns the round id."""
