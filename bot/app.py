@@ -21,6 +21,7 @@ from bot.config import Config
 from bot.content_sync import refresh_content
 from bot.discord_endpoints import point_discord_py_at
 from bot.store import Store
+from bot.store.backend import close_store, open_store
 from bot.timers import TimerEngine
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ class LittleThingsBot(commands.Bot):
         await super().start(token, reconnect=reconnect)
 
     async def setup_hook(self) -> None:
-        self._store = await Store.open(self.config.database_path)
+        self._store = await open_store(self.config)
         await refresh_content(self._store, self.config.content_dir)
         self._timers = TimerEngine(self._store, self.clock)
         for name in extension_names():
@@ -107,7 +108,7 @@ class LittleThingsBot(commands.Bot):
             await super().close()
         finally:
             if self._store is not None:
-                await self._store.close()
+                await close_store(self._store)
                 self._store = None
 
     async def on_ready(self) -> None:

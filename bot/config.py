@@ -33,6 +33,9 @@ class ConfigError(Exception):
 class Config:
     token: str
     database_path: Path = DEFAULT_DATABASE_PATH
+    """The SQLite file: everything, or (with `database_url`) this process's copy of the content pack."""
+    database_url: str | None = None
+    """postgresql://… when community state is shared in PostgreSQL; None for SQLite only."""
     content_dir: Path = DEFAULT_CONTENT_DIR
     dev_guild_id: int | None = None
     log_level: int = logging.INFO
@@ -61,9 +64,11 @@ def load_config(
     if require_token:
         _check_token(token)
 
+    database_path, database_url = _database(values)
     return Config(
         token=token,
-        database_path=_path(values.get("DATABASE_PATH"), DEFAULT_DATABASE_PATH),
+        database_path=database_path,
+        database_url=database_url,
         content_dir=_path(values.get("CONTENT_DIR"), DEFAULT_CONTENT_DIR),
         dev_guild_id=_optional_snowflake(values, "DEV_GUILD_ID"),
         log_level=_log_level(values.get("LOG_LEVEL", "INFO")),
@@ -71,6 +76,22 @@ def load_config(
         typed_trivia=_flag(values, "TRIVIA_TYPED_MODE"),
         api_base_url=values.get("DISCORD_API_BASE_URL") or None,
         gateway_url=values.get("DISCORD_GATEWAY_URL") or None,
+    )
+
+
+def _database(values: Mapping[str, str]) -> tuple[Path, str | None]:
+    """DATABASE_URL: unset or sqlite:///path keeps one SQLite file; postgresql://… shares community state."""
+    path = _path(values.get("DATABASE_PATH"), DEFAULT_DATABASE_PATH)
+    raw = values.get("DATABASE_URL", "").strip()
+    if not raw:
+        return path, None
+    if raw.startswith("sqlite:///"):
+        return _path(raw.removeprefix("sqlite:///"), path), None
+    if raw.startswith(("postgresql://", "postgres://")):
+        return path, raw
+    raise ConfigError(
+        "DATABASE_URL must be sqlite:///path/to/file.sqlite3 or postgresql://user:password@host:port/database; "
+        "see .env.example."
     )
 
 

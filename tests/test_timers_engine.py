@@ -21,6 +21,7 @@ from bot.timers import (
     TimerSpec,
     nonce_for,
 )
+from tests.conftest import DbTarget
 
 START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 KIND = "test.reminder"
@@ -69,8 +70,8 @@ def clock() -> VirtualClock:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    store = await Store.open(tmp_path / "bot.sqlite3")
+async def store(db: DbTarget) -> AsyncIterator[Store]:
+    store = await db.open()
     yield store
     await store.close()
 

@@ -28,6 +28,7 @@ import aiosqlite
 
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
 from bot.store.core import Store
+from bot.store.portable import in_list
 from bot.trivia.game import GameOver, GameSettings, ScoredAnswer
 from bot.trivia.models import Candidate, GameMode, Question
 from bot.trivia.suggestions import SuggestionDraft
@@ -202,7 +203,7 @@ class TriviaStore:
         """Every live question with when this guild was last asked it."""
         rows = await self._store.fetch_all(
             """
-            SELECT q.id, q.season, q.difficulty, json_array_length(q.wrong) AS wrong_count, u.last_asked_at
+            SELECT q.id, q.season, q.difficulty, q.wrong, u.last_asked_at
             FROM trivia_questions q
             LEFT JOIN trivia_question_usage u ON u.guild_id = ? AND u.question_id = q.id
             WHERE q.retired = 0
@@ -215,7 +216,7 @@ class TriviaStore:
         """Every live question with when this member last had it as a quick question."""
         rows = await self._store.fetch_all(
             """
-            SELECT q.id, q.season, q.difficulty, json_array_length(q.wrong) AS wrong_count,
+            SELECT q.id, q.season, q.difficulty, q.wrong,
                    (SELECT MAX(k.asked_at) FROM trivia_quick_questions k
                     WHERE k.guild_id = ? AND k.user_id = ? AND k.question_id = q.id) AS last_asked_at
             FROM trivia_questions q
@@ -256,16 +257,17 @@ class TriviaStore:
         """A running game row; `GameAlreadyRunningError` when the channel already has one."""
         try:
             async with self._store.transaction() as conn:
-                cursor = await conn.execute(
+                game_id = await _returned_id(
+                    conn,
                     """
                     INSERT INTO trivia_games
                         (guild_id, channel_id, starter_id, mode, settings, question_ids, started_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
+                    RETURNING id
                     """,
                     (guild_id, channel_id, starter_id, str(settings.mode), json.dumps(settings.to_json()),
                      json.dumps(list(question_ids)), to_ms(now)),
                 )
-                game_id = cursor.lastrowid
         except sqlite3.IntegrityError as exc:
             if "trivia_games.channel_id" in str(exc) or "UNIQUE" in str(exc):
                 raise GameAlreadyRunningError() from exc
@@ -287,23 +289,26 @@ class TriviaStore:
         """Record a posted question (and that the guild has now seen it); returns the round id."""
         at = to_ms(posted_at)
         async with self._store.transaction() as conn:
-            cursor = await conn.execute(
+            round_id = await _returned_id(
+                conn,
                 """
                 INSERT INTO trivia_rounds (game_id, round_no, question_id, posted_at)
-                SELECT id, ?, ?, ? FROM trivia_games WHERE id = ? AND state = 'running'
+                SELECT id, CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT)
+                FROM trivia_games WHERE id = ? AND state = 'running'
+                RETURNING id
                 """,
                 (round_no, question_id, at, game_id),
             )
-            if cursor.rowcount != 1:
+            if round_id is None:
                 raise NotFoundError("That trivia game is no longer running.")
-            round_id = cursor.lastrowid
             await conn.execute("UPDATE trivia_games SET current_round = ? WHERE id = ?", (round_no, game_id))
             await conn.execute(
                 """
                 INSERT INTO trivia_question_usage (guild_id, question_id, last_asked_at)
                 VALUES ((SELECT guild_id FROM trivia_games WHERE id = ?), ?, ?)
                 ON CONFLICT (guild_id, question_id)
-                DO UPDATE SET last_asked_at = excluded.last_asked_at, times_asked = times_asked + 1
+                DO UPDATE SET last_asked_at = excluded.last_asked_at,
+                              times_asked = trivia_question_usage.times_asked + 1
                 """,
                 (game_id, question_id, at),
             )
@@ -340,14 +345,16 @@ class TriviaStore:
                 """
                 INSERT INTO trivia_scores (guild_id, period, user_id, points, answers, correct, games, best_streak)
                 VALUES ((SELECT guild_id FROM trivia_games WHERE id = :game), :period, :user, :points, 1, :correct,
-                        NOT EXISTS (SELECT 1 FROM trivia_game_players WHERE game_id = :game AND user_id = :user),
+                        CASE WHEN EXISTS (SELECT 1 FROM trivia_game_players WHERE game_id = :game AND user_id = :user)
+                             THEN 0 ELSE 1 END,
                         :streak)
                 ON CONFLICT (guild_id, period, user_id) DO UPDATE SET
-                    points = points + excluded.points,
-                    answers = answers + 1,
-                    correct = correct + excluded.correct,
-                    games = games + excluded.games,
-                    best_streak = MAX(best_streak, excluded.best_streak)
+                    points = trivia_scores.points + excluded.points,
+                    answers = trivia_scores.answers + 1,
+                    correct = trivia_scores.correct + excluded.correct,
+                    games = trivia_scores.games + excluded.games,
+                    best_streak = CASE WHEN excluded.best_streak > trivia_scores.best_streak
+                                       THEN excluded.best_streak ELSE trivia_scores.best_streak END
                 """,
                 [{"game": game_id, "period": period, "user": a.user_id, "points": a.points,
                   "correct": int(a.correct), "streak": a.streak}
@@ -365,7 +372,9 @@ class TriviaStore:
                 """
                 INSERT INTO trivia_game_players (game_id, user_id, points, correct, answers) VALUES (?, ?, ?, ?, 1)
                 ON CONFLICT (game_id, user_id) DO UPDATE SET
-                    points = points + excluded.points, correct = correct + excluded.correct, answers = answers + 1
+                    points = trivia_game_players.points + excluded.points,
+                    correct = trivia_game_players.correct + excluded.correct,
+                    answers = trivia_game_players.answers + 1
                 """,
                 [(game_id, a.user_id, a.points, int(a.correct)) for a in answers],
             )
@@ -394,7 +403,7 @@ class TriviaStore:
                 await conn.executemany(
                     """
                     INSERT INTO trivia_scores (guild_id, period, user_id, wins) VALUES (?, ?, ?, 1)
-                    ON CONFLICT (guild_id, period, user_id) DO UPDATE SET wins = wins + 1
+                    ON CONFLICT (guild_id, period, user_id) DO UPDATE SET wins = trivia_scores.wins + 1
                     """,
                     [(guild_id, period, user_id)
                      for user_id in over.winners for period in (ALL_TIME, month_key(over.ended_at))],
@@ -489,12 +498,14 @@ class TriviaStore:
 
     async def start_quick_question(self, *, guild_id: int, user_id: int, question_id: str, asked_at: datetime) -> int:
         async with self._store.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO trivia_quick_questions (guild_id, user_id, question_id, asked_at) VALUES (?, ?, ?, ?)",
+            quick_id = await _returned_id(
+                conn,
+                "INSERT INTO trivia_quick_questions (guild_id, user_id, question_id, asked_at) VALUES (?, ?, ?, ?) "
+                "RETURNING id",
                 (guild_id, user_id, question_id, to_ms(asked_at)),
             )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        assert quick_id is not None
+        return int(quick_id)
 
     async def get_quick_question(self, quick_id: int) -> QuickQuestionRecord | None:
         row = await self._store.fetch_one(
@@ -529,7 +540,8 @@ class TriviaStore:
     async def quick_stats(self, guild_id: int, user_id: int) -> QuickStats:
         row = await self._store.fetch_one(
             """
-            SELECT COUNT(*), COUNT(correct), COALESCE(SUM(correct), 0), COALESCE(SUM(points), 0)
+            SELECT COUNT(*), COUNT(correct), CAST(COALESCE(SUM(correct), 0) AS BIGINT),
+                   CAST(COALESCE(SUM(points), 0) AS BIGINT)
             FROM trivia_quick_questions WHERE guild_id = ? AND user_id = ?
             """,
             (guild_id, user_id),
@@ -541,17 +553,19 @@ class TriviaStore:
 
     async def add_suggestion(self, *, guild_id: int, author_id: int, draft: SuggestionDraft, now: datetime) -> int:
         async with self._store.transaction() as conn:
-            cursor = await conn.execute(
+            suggestion_id = await _returned_id(
+                conn,
                 """
                 INSERT INTO trivia_suggestions
                     (guild_id, author_id, question, answer, aliases, wrong, season, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                RETURNING id
                 """,
                 (guild_id, author_id, draft.question, draft.answer, json.dumps(list(draft.aliases)),
                  json.dumps(list(draft.wrong)), draft.season, to_ms(now)),
             )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        assert suggestion_id is not None
+        return int(suggestion_id)
 
     async def pending_suggestions(self, guild_id: int, *, limit: int = 10, offset: int = 0) -> list[SuggestionRecord]:
         rows = await self._store.fetch_all(
@@ -645,19 +659,28 @@ class TriviaStore:
         """Questions with unresolved reports from this guild, most reported first."""
         rows = await self._store.fetch_all(
             """
-            SELECT r.question_id, q.question, q.answer, COUNT(*) AS reports,
-                   json_group_array(r.reason) AS reasons, MIN(r.created_at) AS first_at
+            SELECT r.question_id, q.question, q.answer, COUNT(*) AS reports, MIN(r.created_at) AS first_at
             FROM trivia_reports r JOIN trivia_questions q ON q.id = r.question_id
             WHERE r.guild_id = ? AND r.resolved_at IS NULL
-            GROUP BY r.question_id
+            GROUP BY r.question_id, q.question, q.answer
             ORDER BY reports DESC, first_at, r.question_id
             LIMIT ?
             """,
             (guild_id, limit),
         )
+        reasons: dict[str, list[str]] = {}
+        if rows:
+            wanted, params = in_list("question_id", [r["question_id"] for r in rows])
+            for found in await self._store.fetch_all(
+                f"SELECT question_id, reason FROM trivia_reports WHERE guild_id = ? AND resolved_at IS NULL "  # noqa: S608
+                f"AND {wanted} ORDER BY created_at, user_id",
+                (guild_id, *params),
+            ):
+                if found["reason"]:
+                    reasons.setdefault(found["question_id"], []).append(found["reason"])
         return [
             ReportSummary(r["question_id"], r["question"], r["answer"], r["reports"],
-                          tuple(reason for reason in json.loads(r["reasons"]) if reason), _dt(r["first_at"]))
+                          tuple(reasons.get(r["question_id"], ())), _dt(r["first_at"]))
             for r in rows
         ]
 
@@ -683,6 +706,12 @@ async def _value(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) ->
     return None if row is None else row[0]
 
 
+async def _returned_id(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> int | None:
+    """The id an `INSERT … RETURNING id` gave (every row is read, so the statement is finished before COMMIT)."""
+    rows = list(await conn.execute_fetchall(sql, params))
+    return None if not rows else int(rows[0][0])
+
+
 def _dt(value: int) -> datetime:
     moment = from_ms(value)
     assert moment is not None
@@ -697,7 +726,7 @@ def _json_list(text: str | None) -> tuple[str, ...]:
 
 
 def _candidate(row: aiosqlite.Row) -> Candidate:
-    return Candidate(row["id"], row["season"] or None, row["difficulty"], row["wrong_count"] or 0,
+    return Candidate(row["id"], row["season"] or None, row["difficulty"], len(_json_list(row["wrong"])),
                      from_ms(row["last_asked_at"]))
 
 

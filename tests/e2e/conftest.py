@@ -1,6 +1,7 @@
 """Fixtures for end-to-end tests: a local Discord (`fake`) and our real bot running against it (`bot`).
 
-Every test gets its own stand-in on a free port, its own SQLite file under `tmp_path`, and one
+Every test gets its own stand-in on a free port, its own database (a SQLite file under `tmp_path`, or
+a database on the session's PostgreSQL with the content pack in that SQLite file), and one
 `VirtualClock` shared by the bot and the stand-in (move it with `await clock.advance(...)`). When a
 test ends, the stand-in must be clean: no body Discord would have refused, no route it does not
 serve, no ERROR logged by the bot. A test that provokes one of those on purpose clears the list
@@ -17,6 +18,7 @@ from bot.app import LittleThingsBot
 from bot.clock import VirtualClock
 from bot.config import DEFAULT_CONTENT_DIR, Config
 from bot.localdiscord import LocalDiscord, bot_config, run_bot
+from tests.conftest import BACKENDS, new_target
 
 # A fixed Monday evening (IST 23:30), so date-dependent features behave the same on every run.
 START = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
@@ -34,10 +36,19 @@ async def fake(clock: VirtualClock) -> AsyncIterator[LocalDiscord]:
         assert_clean(fake)
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every end-to-end test that uses `config` runs on SQLite and on PostgreSQL (skipped without its binaries)."""
+    return str(request.param)
+
+
 @pytest.fixture
-def config(fake: LocalDiscord, tmp_path: Path) -> Config:
+def config(fake: LocalDiscord, tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Config:
     """Our bot's settings aimed at the stand-in, with its own database and the shipped content pack."""
-    base = Config(token=fake.token, database_path=tmp_path / "bot.sqlite3", content_dir=DEFAULT_CONTENT_DIR)
+    target = new_target(backend, request, tmp_path)
+    base = Config(
+        token=fake.token, database_path=target.path, database_url=target.url, content_dir=DEFAULT_CONTENT_DIR
+    )
     return bot_config(fake, base)
 
 
