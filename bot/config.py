@@ -43,6 +43,9 @@ class Config:
     typed_trivia: bool = False
     api_base_url: str | None = None
     gateway_url: str | None = None
+    shard_ids: tuple[int, ...] | None = None
+    """The shards this process runs (with `shard_count`); None: one unsharded connection."""
+    shard_count: int | None = None
 
     def with_overrides(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -65,6 +68,7 @@ def load_config(
         _check_token(token)
 
     database_path, database_url = _database(values)
+    shard_ids, shard_count = parse_shards(values.get("SHARDS"), values.get("SHARD_COUNT"))
     return Config(
         token=token,
         database_path=database_path,
@@ -76,7 +80,34 @@ def load_config(
         typed_trivia=_flag(values, "TRIVIA_TYPED_MODE"),
         api_base_url=values.get("DISCORD_API_BASE_URL") or None,
         gateway_url=values.get("DISCORD_GATEWAY_URL") or None,
+        shard_ids=shard_ids,
+        shard_count=shard_count,
     )
+
+
+def parse_shards(ids: str | None, count: str | None) -> tuple[tuple[int, ...] | None, int | None]:
+    """SHARDS=0,1 and SHARD_COUNT=4 (or --shards/--shard-count): which of the bot's shards this process runs.
+
+    SHARD_COUNT alone runs every shard; SHARDS needs SHARD_COUNT (each process must agree on it).
+    """
+    ids, count = (ids or "").strip(), (count or "").strip()
+    if not ids and not count:
+        return None, None
+    if not count.isdigit() or int(count) < 1:
+        raise ConfigError(f"SHARD_COUNT must be a whole number of shards (1 or more), not {count!r}; see .env.example.")
+    total = int(count)
+    if not ids:
+        return tuple(range(total)), total
+    parts = [part.strip() for part in ids.split(",") if part.strip()]
+    if not parts or not all(part.isdigit() for part in parts):
+        raise ConfigError(f"SHARDS must be comma-separated shard numbers like 0,1, not {ids!r}; see .env.example.")
+    shard_ids = tuple(sorted({int(part) for part in parts}))
+    if shard_ids[-1] >= total:
+        raise ConfigError(
+            f"SHARDS lists shard {shard_ids[-1]}, but SHARD_COUNT={total} means shards 0 to {total - 1}; "
+            "see .env.example."
+        )
+    return shard_ids, total
 
 
 def _database(values: Mapping[str, str]) -> tuple[Path, str | None]:

@@ -62,6 +62,10 @@ class TimerEngine:
         # Who claims (PostgreSQL: several processes share the timers table) and for how long.
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self.lease = lease
+        if store.dialect == "postgres":
+            # Other processes add timers and may die holding claims without telling us: look again
+            # at least once per lease, so their due rows and expired claims are picked up in time.
+            self.max_sleep = min(max_sleep, lease)
         self._handlers: dict[str, Handler] = {}
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
