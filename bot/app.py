@@ -45,13 +45,16 @@ def intents_for(config: Config) -> discord.Intents:
 
 
 class LittleThingsBot(commands.Bot):
-    def __init__(self, config: Config, *, clock: Clock | None = None, sync_globally: bool = False) -> None:
+    def __init__(
+        self, config: Config, *, clock: Clock | None = None, sync_globally: bool = False, **options: Any
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents_for(config),
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
             owner_ids=set(config.owner_ids) or None,
+            **options,
         )
         self.config = config
         self.clock: Clock = clock or SystemClock()
@@ -120,6 +123,33 @@ class LittleThingsBot(commands.Bot):
         for command in self.tree.get_commands():
             names.extend(_qualified_names(command))
         return sorted(names)
+
+
+class ShardedLittleThingsBot(LittleThingsBot, commands.AutoShardedBot):
+    """The same bot running some of the bot's shards (`SHARDS` of `SHARD_COUNT`) in one process.
+
+    discord.py's `AutoShardedBot` keeps one gateway connection per shard; Discord sends each
+    connection only the servers on its shard, so interactions, and the trivia games they start,
+    stay with the process that owns the server. Durable state is shared through the store.
+    """
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        # Discord allows one IDENTIFY per 5 s; the local stand-in (tests, playground) has no such limit.
+        if self.config.api_base_url is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+
+
+def create_bot(config: Config, *, clock: Clock | None = None, sync_globally: bool = False) -> LittleThingsBot:
+    """The bot for `config`: one plain connection, or the configured shards."""
+    if config.shard_count is None:
+        return LittleThingsBot(config, clock=clock, sync_globally=sync_globally)
+    return ShardedLittleThingsBot(
+        config,
+        clock=clock,
+        sync_globally=sync_globally,
+        shard_ids=list(config.shard_ids or range(config.shard_count)),
+        shard_count=config.shard_count,
+    )
 
 
 def _qualified_names(command: Any) -> list[str]:

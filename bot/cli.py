@@ -16,7 +16,7 @@ from pathlib import Path
 
 import discord
 
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, load_config, parse_shards
 from bot.store import StoreError
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--sync",
         action="store_true",
         help="sync slash commands globally at start (Discord rate-limits this; use it after adding commands)",
+    )
+    parser.add_argument("--shards", metavar="IDS", help="run these shards in this process, e.g. 0,1 (or SHARDS)")
+    parser.add_argument(
+        "--shard-count", metavar="N", help="shards the bot has in all, the same in every process (or SHARD_COUNT)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="run the bot (the default)")
@@ -69,6 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "content":
             return _content_command(args)
         config = load_config()
+        if args.shards is not None or args.shard_count is not None:
+            shard_ids, shard_count = parse_shards(
+                args.shards if args.shards is not None else ",".join(map(str, config.shard_ids or ())),
+                args.shard_count if args.shard_count is not None else str(config.shard_count or ""),
+            )
+            config = config.with_overrides(shard_ids=shard_ids, shard_count=shard_count)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -77,9 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run_bot(config: Config, *, sync_globally: bool) -> int:
-    from bot.app import LittleThingsBot
+    from bot.app import create_bot
 
-    bot = LittleThingsBot(config, sync_globally=sync_globally)
+    bot = create_bot(config, sync_globally=sync_globally)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))

@@ -410,16 +410,26 @@ class TriviaStore:
                 )
         return True
 
-    async def close_unfinished_games(self, now: datetime) -> list[UnfinishedGame]:
+    async def close_unfinished_games(
+        self, now: datetime, *, shard_count: int | None = None, shard_ids: Sequence[int] = ()
+    ) -> list[UnfinishedGame]:
         """At start-up: every game a restart interrupted becomes abandoned (no win); the cog tells
-        each channel. Rounds in flight stay unclosed, i.e. unscored."""
+        each channel. Rounds in flight stay unclosed, i.e. unscored.
+
+        A sharded process only closes the games of servers on its own shards: the others belong to
+        live processes (a game lives on the shard that owns its server).
+        """
+        where, params = "state = 'running'", list[Any]()
+        if shard_count is not None:
+            owned, params = in_list(f"((guild_id >> 22) % {int(shard_count)})", shard_ids)
+            where += f" AND {owned}"
         async with self._store.transaction() as conn, conn.execute(
-            """
+            f"""
             UPDATE trivia_games SET state = 'abandoned', end_reason = 'restarted', ended_at = ?
-            WHERE state = 'running'
+            WHERE {where}
             RETURNING id, guild_id, channel_id
-            """,
-            (to_ms(now),),
+            """,  # noqa: S608 - integers and placeholders only
+            (to_ms(now), *params),
         ) as cursor:
             rows = await cursor.fetchall()
         games = [UnfinishedGame(r[0], r[1], r[2]) for r in sorted(rows, key=lambda r: r[0])]
