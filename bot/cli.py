@@ -48,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="try the bot without a Discord account: a local server in your terminal (python -m bot play --help)",
     )
 
+    move = sub.add_parser(
+        "migrate-to-postgres",
+        help="copy the SQLite database's community state into an empty PostgreSQL database (one-way)",
+    )
+    move.add_argument("--db", type=Path, help="the SQLite file to copy (default: DATABASE_PATH)")
+    move.add_argument("--to", metavar="URL", help="postgresql://user:pw@host:port/db (default: DATABASE_URL)")
+
     content = sub.add_parser("content", help="validate, import or count the content pack")
     content_sub = content.add_subparsers(dest="action", metavar="ACTION", required=True)
     for action, text in (
@@ -72,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "content":
             return _content_command(args)
+        if args.command == "migrate-to-postgres":
+            return _migrate_command(args)
         config = load_config()
         if args.shards is not None or args.shard_count is not None:
             shard_ids, shard_count = parse_shards(
@@ -122,3 +131,23 @@ def _content_command(args: argparse.Namespace) -> int:
         return content_cli.validate(content_dir)
     database = getattr(args, "db", None) or config.database_path
     return asyncio.run(content_cli.run(args.action, content_dir, database))
+
+
+def _migrate_command(args: argparse.Namespace) -> int:
+    from bot.store.migrate_pg import migrate_to_postgres
+    from bot.store.postgres import is_postgres_url
+
+    config = load_config(require_token=False)
+    url = str(args.to or config.database_url or "")
+    if not is_postgres_url(url):
+        print("error: say where to: --to postgresql://user:password@host:port/database (or DATABASE_URL).",
+              file=sys.stderr)
+        return EXIT_USAGE
+    source = args.db or config.database_path
+    try:
+        report = asyncio.run(migrate_to_postgres(source, url))
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{report.summary()}. Set DATABASE_URL to this database and start the bot.")
+    return 0
