@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import pkgutil
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -84,7 +85,7 @@ class LittleThingsBot(commands.Bot):
     async def setup_hook(self) -> None:
         self._store = await open_store(self.config)
         await refresh_content(self._store, self.config.content_dir)
-        self._timers = TimerEngine(self._store, self.clock)
+        self._timers = TimerEngine(self._store, self.clock, lease=timedelta(seconds=self.config.timer_lease_seconds))
         for name in extension_names():
             try:
                 await self.load_extension(name)

@@ -46,6 +46,8 @@ class Config:
     shard_ids: tuple[int, ...] | None = None
     """The shards this process runs (with `shard_count`); None: one unsharded connection."""
     shard_count: int | None = None
+    timer_lease_seconds: int = 60
+    """With several processes: how long a claimed timer is one process's before others may send it."""
 
     def with_overrides(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -82,6 +84,7 @@ def load_config(
         gateway_url=values.get("DISCORD_GATEWAY_URL") or None,
         shard_ids=shard_ids,
         shard_count=shard_count,
+        timer_lease_seconds=_positive_int(values, "TIMER_LEASE_SECONDS", 60),
     )
 
 
@@ -170,6 +173,15 @@ def _log_level(raw: str) -> int:
             f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not {raw!r}; see .env.example."
         )
     return level
+
+
+def _positive_int(values: Mapping[str, str], name: str, default: int) -> int:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a whole number of seconds (1 or more), not {raw!r}; see .env.example.")
+    return int(raw)
 
 
 def _flag(values: Mapping[str, str], name: str) -> bool:

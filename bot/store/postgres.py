@@ -160,7 +160,8 @@ def _status_count(status: str) -> int:
 
 def is_unavailable(exc: BaseException) -> bool:
     """True for errors that mean "the database cannot answer now" rather than a bug in our SQL."""
-    if isinstance(exc, (OSError, asyncio.TimeoutError, asyncpg.InterfaceError)):
+    if isinstance(exc, (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.InternalClientError)):
+        # InternalClientError: the pool resetting a connection the server dropped mid-operation
         return True
     if isinstance(exc, asyncpg.PostgresConnectionError):
         return True
@@ -185,7 +186,7 @@ def _translate_error(exc: BaseException) -> BaseException | None:
 async def _translated() -> AsyncIterator[None]:
     try:
         yield
-    except (TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+    except (TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, OSError) as exc:
         replacement = _translate_error(exc)
         if replacement is None:
             raise
