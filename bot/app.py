@@ -8,9 +8,11 @@ tree to the dev guild when one is configured. A global sync happens only when as
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import pkgutil
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 from typing import Any
 
 import discord
@@ -21,7 +23,13 @@ from bot.clock import Clock, SystemClock
 from bot.config import Config
 from bot.content_sync import refresh_content
 from bot.discord_endpoints import point_discord_py_at
-from bot.store import Store
+from bot.ops.dblock import DatabaseLock, DatabaseLockedError
+from bot.ops.instrument import OpsTree, check_health, interaction_seen, render_metrics, trace_config
+from bot.ops.metrics import BotMetrics
+from bot.ops.server import OpsServer
+from bot.refusals import RefusalBook
+from bot.replays import ReplayGuard, guard_parsers
+from bot.store import Store, StoreError
 from bot.store.backend import close_store, open_store
 from bot.timers import TimerEngine
 
@@ -49,20 +57,33 @@ class LittleThingsBot(commands.Bot):
     def __init__(
         self, config: Config, *, clock: Clock | None = None, sync_globally: bool = False, **options: Any
     ) -> None:
+        metrics = BotMetrics()
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents_for(config),
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
             owner_ids=set(config.owner_ids) or None,
+            tree_cls=OpsTree,
+            http_trace=trace_config(metrics),
             **options,
         )
+        self.metrics = metrics
         self.config = config
         self.clock: Clock = clock or SystemClock()
         self.sync_globally = sync_globally
         self._store: Store | None = None
         self._timers: TimerEngine | None = None
         self.failed_extensions: dict[str, BaseException] = {}
+        self.replays = ReplayGuard()
+        """Drops an INTERACTION_CREATE or MESSAGE_CREATE delivered twice, before any handler (see bot.replays)."""
+        guard_parsers(self._connection.parsers, self.replays)
+        self.refusals = RefusalBook()
+        """Posts Discord refused (403/404) on someone's behalf, per server, for /about (see cogs._refused)."""
+        self.started_at: datetime | None = None
+        self.ops_server: OpsServer | None = None
+        self._db_lock = DatabaseLock(config.database_path)
+        self._shutting_down = False
 
     @property
     def store(self) -> Store:
@@ -83,9 +104,20 @@ class LittleThingsBot(commands.Bot):
         await super().start(token, reconnect=reconnect)
 
     async def setup_hook(self) -> None:
+        self.started_at = self.clock.now()
+        try:
+            self._db_lock.acquire_shared()  # a restore refuses while we hold it
+        except DatabaseLockedError as exc:
+            raise StoreError(
+                f"a restore is replacing the database at {self.config.database_path}; start the bot when it is done"
+            ) from exc
+        except OSError as exc:
+            raise StoreError(f"cannot open the database at {self.config.database_path}: {exc}") from exc
         self._store = await open_store(self.config)
+        self._store.observer = self.metrics.store_queried
         await refresh_content(self._store, self.config.content_dir)
         self._timers = TimerEngine(self._store, self.clock, lease=timedelta(seconds=self.config.timer_lease_seconds))
+        self._timers.on_launch = self.metrics.timer_fired
         for name in extension_names():
             try:
                 await self.load_extension(name)
@@ -93,7 +125,25 @@ class LittleThingsBot(commands.Bot):
                 self.failed_extensions[name] = exc
                 log.exception("could not load %s", name)
         await self._timers.start()
+        await self._start_ops_server()
         await self.sync_commands()
+
+    async def _start_ops_server(self) -> None:
+        if self.config.metrics_port is None:
+            return
+        server = OpsServer(
+            self.config.metrics_host,
+            self.config.metrics_port,
+            health=lambda: check_health(self),
+            metrics=lambda: render_metrics(self),
+        )
+        if await server.start():
+            self.ops_server = server
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        if event_name == "interaction":  # the answer-latency clock starts as the interaction arrives
+            interaction_seen(self.metrics, args[0])
+        super().dispatch(event_name, *args, **kwargs)
 
     async def sync_commands(self) -> None:
         if self.config.dev_guild_id is not None:
@@ -105,15 +155,64 @@ class LittleThingsBot(commands.Bot):
             synced = await self.tree.sync()
             log.info("synced %d commands globally (they can take up to an hour to appear)", len(synced))
 
+    async def shutdown(self) -> None:
+        """A graceful stop (SIGTERM, Ctrl-C): finish what is being sent, then `close()`.
+
+        Within SHUTDOWN_TIMEOUT, running games are closed with a note and timer deliveries in
+        flight finish while the connection to Discord still works; what is still going then is
+        cancelled, logged, and (being durable) picked up at the next start.
+        """
+        if not self._shutting_down:
+            self._shutting_down = True
+            try:
+                await self._drain()
+            except Exception:
+                log.exception("shutdown: could not finish sending; closing anyway")
+        await self.close()
+
     async def close(self) -> None:
+        """Disconnect at once and close the store last, after every writer stopped: nothing is
+        left half written. (A close without `shutdown()` is like a crash for running games: the
+        next start closes them with a note.)"""
         try:
             if self._timers is not None:
                 await self._timers.stop()
             await super().close()
         finally:
+            if self.ops_server is not None:
+                await self.ops_server.stop()
+                self.ops_server = None
             if self._store is not None:
                 await close_store(self._store)
                 self._store = None
+            self._db_lock.release()
+
+    async def _drain(self) -> None:
+        timeout = self.config.shutdown_timeout
+        started = time.monotonic()
+        work: list[asyncio.Task[Any]] = []
+        for cog in list(self.cogs.values()):
+            drain = getattr(cog, "drain", None)
+            if drain is not None:
+                work.append(asyncio.create_task(drain(), name=f"drain:{cog.qualified_name}"))
+        if self._timers is not None:
+            work.append(asyncio.create_task(self._timers.stop(timeout=timeout), name="drain:timers"))
+        if not work:
+            return
+        done, pending = await asyncio.wait(work, timeout=timeout)
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                log.warning("shutdown: %s failed: %r", task.get_name(), task.exception())
+        if pending:
+            log.warning(
+                "shutdown: gave up after %.0f s (SHUTDOWN_TIMEOUT) with %s still sending",
+                timeout, ", ".join(sorted(t.get_name() for t in pending)),
+            )
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        else:
+            log.info("shutdown: everything under way was sent in %.2f s", time.monotonic() - started)
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d server(s)", self.user, len(self.guilds))

@@ -66,6 +66,22 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--content", type=Path, help="content pack folder (default: CONTENT_DIR or data/content)")
         if action != "validate":
             p.add_argument("--db", type=Path, help="database file (default: DATABASE_PATH)")
+    backup = sub.add_parser(
+        "backup",
+        help="write a checked copy of the database (safe while the bot runs)",
+        description="Copy the live database with SQLite's online backup API, then open the copy and check it "
+        "(integrity, schema version, row counts) before saying it is done.",
+    )
+    backup.add_argument(
+        "file", nargs="?", type=Path, help="where to write it (default: BACKUP_DIR/littlethings-<UTC time>.sqlite3)"
+    )
+    restore = sub.add_parser(
+        "restore",
+        help="put a backup in place of the database (the bot must be stopped)",
+        description="Check FILE, then replace the database with it; the replaced one is kept beside it.",
+    )
+    restore.add_argument("file", type=Path, help="the backup to restore")
+    sub.add_parser("healthcheck", help="exit 0 if the running bot's /healthz says it is healthy (for watchdogs)")
     return parser
 
 
@@ -81,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _content_command(args)
         if args.command == "migrate-to-postgres":
             return _migrate_command(args)
+        if args.command in ("backup", "restore", "healthcheck"):
+            return _ops_command(args)
         config = load_config()
         if args.shards is not None or args.shard_count is not None:
             shard_ids, shard_count = parse_shards(
@@ -91,7 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    discord.utils.setup_logging(level=config.log_level, root=True)
+    from bot.ops.logs import setup_logging
+
+    setup_logging(config.log_level, config.log_format)
     return asyncio.run(_run_bot(config, sync_globally=args.sync))
 
 
@@ -101,7 +121,7 @@ async def _run_bot(config: Config, *, sync_globally: bool) -> int:
     bot = create_bot(config, sync_globally=sync_globally)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+        loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.shutdown()))
     try:
         async with bot:
             await bot.start(config.token)
@@ -120,6 +140,17 @@ async def _run_bot(config: Config, *, sync_globally: bool) -> int:
         return EXIT_USAGE
     log.info("shut down cleanly")
     return 0
+
+
+def _ops_command(args: argparse.Namespace) -> int:
+    from bot.ops import cli as ops_cli
+
+    config = load_config(require_token=False)
+    if args.command == "backup":
+        return ops_cli.backup(config, args.file)
+    if args.command == "restore":
+        return ops_cli.restore(config, args.file)
+    return ops_cli.healthcheck(config)
 
 
 def _content_command(args: argparse.Namespace) -> int:

@@ -11,7 +11,9 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from dotenv import dotenv_values
 
@@ -48,6 +50,15 @@ class Config:
     shard_count: int | None = None
     timer_lease_seconds: int = 60
     """With several processes: how long a claimed timer is one process's before others may send it."""
+    # Operations (issue 14). Built directly (tests), a Config makes no automatic backups and serves
+    # no metrics; `load_config` turns backups on beside the database unless told otherwise.
+    backup_dir: Path | None = None
+    backup_every: timedelta | None = timedelta(days=1)
+    backup_keep: int = 7
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
+    log_format: Literal["human", "json"] = "human"
+    shutdown_timeout: float = 10.0
 
     def with_overrides(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -85,6 +96,13 @@ def load_config(
         shard_ids=shard_ids,
         shard_count=shard_count,
         timer_lease_seconds=_positive_int(values, "TIMER_LEASE_SECONDS", 60),
+        backup_dir=_path(values.get("BACKUP_DIR"), database_path.parent / "backups"),
+        backup_every=_every(values.get("BACKUP_EVERY", "")),
+        backup_keep=_positive_int(values, "BACKUP_KEEP", 7),
+        metrics_port=_port(values.get("METRICS_PORT", "")),
+        metrics_host=values.get("METRICS_HOST", "").strip() or "127.0.0.1",
+        log_format=_log_format(values.get("LOG_FORMAT", "")),
+        shutdown_timeout=float(_positive_int(values, "SHUTDOWN_TIMEOUT", 10)),
     )
 
 
@@ -127,6 +145,55 @@ def _database(values: Mapping[str, str]) -> tuple[Path, str | None]:
         "DATABASE_URL must be sqlite:///path/to/file.sqlite3 or postgresql://user:password@host:port/database; "
         "see .env.example."
     )
+
+
+_EVERY_WORDS = {"hourly": timedelta(hours=1), "daily": timedelta(days=1), "weekly": timedelta(weeks=1)}
+_EVERY_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def _every(raw: str) -> timedelta | None:
+    """`BACKUP_EVERY`: daily (default), hourly, weekly, a number with m/h/d/w (`12h`), or off."""
+    text = raw.strip().lower()
+    if not text:
+        return timedelta(days=1)
+    if text in ("off", "0", "false", "no", "never"):
+        return None
+    if text in _EVERY_WORDS:
+        return _EVERY_WORDS[text]
+    match = re.fullmatch(r"(\d+)\s*([mhdw])", text)
+    if match is None or int(match[1]) * _EVERY_UNITS[match[2]] < 300:
+        raise ConfigError(
+            f"BACKUP_EVERY must be daily, hourly, weekly, a period such as 12h or 2d (at least 5m), or off, "
+            f"not {raw!r}; see .env.example."
+        )
+    return timedelta(seconds=int(match[1]) * _EVERY_UNITS[match[2]])
+
+
+def _positive_int(values: Mapping[str, str], name: str, default: int) -> int:
+    raw = values.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {raw!r}; see .env.example.")
+    return int(raw)
+
+
+def _port(raw: str) -> int | None:
+    text = raw.strip()
+    if not text:
+        return None
+    if not text.isdigit() or not (1 <= int(text) <= 65535):
+        raise ConfigError(f"METRICS_PORT must be a port number (1-65535), not {raw!r}; see .env.example.")
+    return int(text)
+
+
+def _log_format(raw: str) -> Literal["human", "json"]:
+    text = raw.strip().lower()
+    if text in ("", "human", "text"):
+        return "human"
+    if text == "json":
+        return "json"
+    raise ConfigError(f"LOG_FORMAT must be human or json, not {raw!r}; see .env.example.")
 
 
 def _check_token(token: str) -> None:
@@ -173,15 +240,6 @@ def _log_level(raw: str) -> int:
             f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not {raw!r}; see .env.example."
         )
     return level
-
-
-def _positive_int(values: Mapping[str, str], name: str, default: int) -> int:
-    raw = values.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ConfigError(f"{name} must be a whole number of seconds (1 or more), not {raw!r}; see .env.example.")
-    return int(raw)
 
 
 def _flag(values: Mapping[str, str], name: str) -> bool:

@@ -58,7 +58,12 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
             None,
         )
     error_id = secrets.token_hex(4)
-    log.error("unexpected error [error id %s]", error_id, exc_info=(type(error), error, error.__traceback__))
+    log.error(
+        "unexpected error [error id %s]",
+        error_id,
+        exc_info=(type(error), error, error.__traceback__),
+        extra={"error_id": error_id},
+    )
     return f"Sorry, something went wrong on our side. Error id: `{error_id}`.", error_id
 
 

@@ -4,8 +4,9 @@ The loop is one asyncio task per game. It waits only on `bot.clock.sleep_until` 
 VirtualClock) or on being woken early (everyone active has answered, a typed answer won). Its
 critical steps (opening a question and posting it; closing it, scoring it and showing the reveal)
 run under `lock`, so `/trivia stop` never cuts one in half: stop takes the lock, cancels the task,
-and ends the game itself. The loop handles its own errors: Discord refusing to post ends the game
-with a log line, never a crash loop.
+and ends the game itself. The loop handles its own errors: Discord refusing to post (403/404) ends
+the game and `on_refused` tells its starter why (see `cogs._refused`); any other error ends it with
+a log line; never a crash loop.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ log = logging.getLogger(__name__)
 
 REVEAL_PAUSE = timedelta(seconds=5)
 NO_PINGS = discord.AllowedMentions.none()
+SHUTDOWN_NOTE = (
+    "The bot is restarting, so this trivia game has ended. Points from the questions already revealed "
+    "are kept. Start a new one with `/trivia start` when it is back."
+)
 
 
 class GameSession:
@@ -41,6 +46,7 @@ class GameSession:
         store: TriviaStore,
         clock: Clock,
         on_end: Callable[[GameSession], Awaitable[None] | None],
+        on_refused: Callable[[discord.HTTPException], Awaitable[Any]] | None = None,
     ) -> None:
         self.game = game
         self.channel = channel
@@ -53,6 +59,8 @@ class GameSession:
         self.task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._on_end = on_end
+        self._on_refused = on_refused
+        """Called after the game ended because Discord refused a post (403/404): tells the starter why."""
 
     @property
     def mode(self) -> GameMode:
@@ -79,10 +87,9 @@ class GameSession:
                     await self._finish(result.game_over)
                     return
                 await self.clock.sleep_until(self.clock.now() + REVEAL_PAUSE)
-        except discord.Forbidden as exc:
-            log.warning("trivia game %s in channel %s ended: Discord refused (%s)",
-                        self.game.game_id, self.game.channel_id, exc.text or exc.status)
+        except (discord.Forbidden, discord.NotFound) as exc:
             await self._abort()
+            await self._refused(exc)
         except discord.HTTPException as exc:
             log.warning("trivia game %s ended after a Discord error: %s", self.game.game_id, exc)
             await self._abort()
@@ -150,6 +157,16 @@ class GameSession:
         finally:
             await self._ended()
 
+    async def _refused(self, exc: discord.HTTPException) -> None:
+        if self._on_refused is None:
+            log.warning("trivia game %s in channel %s ended: Discord refused (%s)",
+                        self.game.game_id, self.game.channel_id, exc.text or exc.status)
+            return
+        try:
+            await self._on_refused(exc)
+        except Exception:
+            log.exception("could not report the refused post of trivia game %s", self.game.game_id)
+
     async def _abort(self) -> None:
         """End the game after a failure: nothing more is posted (posting is what failed)."""
         try:
@@ -182,6 +199,24 @@ class GameSession:
                     await self.message.edit(view=self._closed_view(self.start, None, report=False))
         await self._ended()
         return over
+
+    async def shutdown(self) -> None:
+        """The bot is stopping: end the game now with a note in its channel (revealed points are kept)."""
+        async with self.lock:
+            if self.task is not None and self.task is not asyncio.current_task():
+                self.task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self.task
+            was_open = self.game.round_open
+            over = self.game.stop(self.clock.now())
+            await self.store.finish_game(self.game.game_id, over)
+            try:
+                if was_open and self.message is not None and self.start is not None:
+                    await self.message.edit(view=self._closed_view(self.start, None, report=False))
+                await self.channel.send(SHUTDOWN_NOTE, allowed_mentions=NO_PINGS)
+            except discord.HTTPException as exc:
+                log.warning("could not tell channel %s that its trivia game ended: %s", self.game.channel_id, exc)
+        await self._ended()
 
     # -- views -----------------------------------------------------------------------------------
 

@@ -24,6 +24,12 @@ class About(commands.Cog):
         await interaction.response.send_message(
             embed=embed, ephemeral=ephemeral, allowed_mentions=discord.AllowedMentions.none()
         )
+        if interaction.guild_id is not None and interaction.permissions.manage_guild:
+            refused = self.refusals_text(interaction.guild_id)
+            if refused:
+                await interaction.followup.send(
+                    refused, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+                )
 
     async def build_embed(self) -> discord.Embed:
         info = await get_show(self.bot.store)
@@ -68,6 +74,17 @@ class About(commands.Cog):
         embed.add_field(name="Commands", value=commands_text[:1024] or "none yet", inline=False)
         embed.set_footer(text="A fan project; not affiliated with Dice Media or Netflix.")
         return embed
+
+
+    def refusals_text(self, guild_id: int) -> str:
+        """For moderators, privately: posts Discord refused here lately (each also logged once at WARNING)."""
+        recent = self.bot.refusals.recent(guild_id)
+        if not recent:
+            return ""
+        text = "**Posts Discord refused in this server lately** (only you see this):"
+        for refusal in recent[:5]:
+            text += f"\n• <t:{int(refusal.at.timestamp())}:R> a {refusal.what}: {refusal.explain()}"
+        return text[:2000]
 
 
 async def setup(bot: LittleThingsBot) -> None:

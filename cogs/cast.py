@@ -18,7 +18,7 @@ from bot.presentation import cards, names
 from bot.store import Store
 from bot.store import content as content_store
 from bot.store.content import CastName
-from cogs.recaps import EPHEMERAL, require_show, send_card, watched_by
+from cogs.recaps import EPHEMERAL, offered_names, require_show, send_card, watched_by
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,9 @@ def _no_match(text: str, close: Sequence[names.NameMatch], what: str) -> NotFoun
     if close:
         offer = ", ".join(f"**{m.name}**" for m in close[:5])
         return NotFoundError(f"I couldn't find {what} called {text!r}. Closest names: {offer}.")
-    return NotFoundError(f"I couldn't find {what} called {text!r}. Start typing a name and pick a suggestion.")
+    return NotFoundError(
+        f"I couldn't find {what} called {text!r}, nor any name close to it. Start typing a name and pick a suggestion."
+    )
 
 
 def _choices(matches: Sequence[names.NameMatch]) -> list[app_commands.Choice[str]]:
@@ -66,15 +68,17 @@ class Cast(commands.Cog):
         if name is None:
             people = await content_store.list_people(store)
             characters = await content_store.list_characters(store)
-            await send_card(interaction, cards.cast_list_card(show.show.title, people, characters), ephemeral=ephemeral)
+            watched = await watched_by(store, interaction)
+            card = cards.cast_list_card(show.show.title, people, characters, watched)
+            await send_card(interaction, card, ephemeral=ephemeral)
             return
         match, close = names.resolve(name, await self._names(), kinds=PEOPLE_AND_CHARACTERS)
         if match is None:
-            raise _no_match(name, close, "anyone")
+            raise _no_match(name, await self._visible(interaction, close), "anyone")
         if match.kind == "character":
             character = await content_store.get_character(store, match.id)
             if character is None:
-                raise _no_match(name, close, "anyone")
+                raise _no_match(name, await self._visible(interaction, close), "anyone")
             if character.played_by is None:
                 watched = await watched_by(store, interaction)
                 await send_card(interaction, cards.character_card(character, None, watched), ephemeral=ephemeral)
@@ -84,13 +88,22 @@ class Cast(commands.Cog):
             person_id = match.id
         person = await content_store.get_person(store, person_id)
         if person is None:
-            raise _no_match(name, close, "anyone")
+            raise _no_match(name, await self._visible(interaction, close), "anyone")
         played = await content_store.characters_played_by(store, person.id)
-        await send_card(interaction, cards.person_card(person, played), ephemeral=ephemeral)
+        watched = await watched_by(store, interaction)
+        await send_card(interaction, cards.person_card(person, played, watched), ephemeral=ephemeral)
+
+    async def _offered_names(self, interaction: discord.Interaction) -> list[CastName]:
+        return await offered_names(self.store, interaction)
+
+    async def _visible(self, interaction: discord.Interaction, close: list[names.NameMatch]) -> list[names.NameMatch]:
+        """Did-you-mean names, without characters the member has not reached yet."""
+        keep = {(e.kind, e.id) for e in await self._offered_names(interaction)}
+        return [m for m in close if (m.kind, m.id) in keep]
 
     @cast.autocomplete("name")
     async def cast_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return _choices(names.rank(current, await self._names(), kinds=PEOPLE_AND_CHARACTERS))
+        return _choices(names.rank(current, await self._offered_names(interaction), kinds=PEOPLE_AND_CHARACTERS))
 
     @app_commands.command(name="character")
     @app_commands.describe(name="The character's name (typos are fine)", ephemeral=EPHEMERAL)
@@ -102,10 +115,10 @@ class Cast(commands.Cog):
         await require_show(store)
         match, close = names.resolve(name, await self._names(), kinds=CHARACTERS)
         if match is None:
-            raise _no_match(name, close, "a character")
+            raise _no_match(name, await self._visible(interaction, close), "a character")
         character = await content_store.get_character(store, match.id)
         if character is None:
-            raise _no_match(name, close, "a character")
+            raise _no_match(name, await self._visible(interaction, close), "a character")
         actor = await content_store.get_person(store, character.played_by) if character.played_by else None
         watched = await watched_by(store, interaction)
         await send_card(interaction, cards.character_card(character, actor, watched), ephemeral=ephemeral)
@@ -114,7 +127,7 @@ class Cast(commands.Cog):
     async def character_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(names.rank(current, await self._names(), kinds=CHARACTERS))
+        return _choices(names.rank(current, await self._offered_names(interaction), kinds=CHARACTERS))
 
 
 async def setup(bot: commands.Bot) -> None:

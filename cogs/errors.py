@@ -1,4 +1,5 @@
-"""Installs the one error path (see `cogs._errors`) on the command tree."""
+"""Installs the one error path (see `cogs._errors`) on the command tree, and counts each slash
+command's outcome for the metrics: answered, user error (told what was wrong) or crash (error id)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.ops.instrument import command_name
 from cogs._errors import report_error
 
 
@@ -26,7 +28,18 @@ class ErrorHandler(commands.Cog):
     async def on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        await report_error(interaction, error)
+        error_id = await report_error(interaction, error)
+        _count(self.bot, interaction, "crash" if error_id else "user_error")
+
+    @commands.Cog.listener()
+    async def on_app_command_completion(self, interaction: discord.Interaction, command: Any) -> None:
+        _count(self.bot, interaction, "answered")
+
+
+def _count(bot: commands.Bot, interaction: discord.Interaction, outcome: str) -> None:
+    metrics = getattr(bot, "metrics", None)
+    if metrics is not None and interaction.type is discord.InteractionType.application_command:
+        metrics.command_outcome(command_name(interaction.data or {}), outcome)
 
 
 async def setup(bot: commands.Bot) -> None:

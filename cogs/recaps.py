@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import spoilers
 from bot.content.models import MAX_SEASON
 from bot.errors import NotFoundError, UserError
 from bot.presentation import cards, names
@@ -53,6 +54,17 @@ async def watched_by(store: Store, interaction: discord.Interaction) -> int | No
     if interaction.guild_id is None:
         return None
     return await get_spoiler_season(store, interaction.guild_id, interaction.user.id)
+
+
+async def offered_names(store: Store, interaction: discord.Interaction) -> list[content_store.CastName]:
+    """Names that may be suggested to this member: characters they have not reached yet are left out
+    (a suggestion cannot hold spoiler tags); actors are always offered."""
+    entries = await content_store.cast_names(store)
+    watched = await watched_by(store, interaction)
+    if watched is None:
+        return entries
+    firsts = {c.id: spoilers.first_season(c) for c in await content_store.list_characters(store)}
+    return [e for e in entries if e.kind != "character" or spoilers.offered(firsts.get(e.id), watched)]
 
 
 def to_embed(draft: EmbedDraft) -> discord.Embed:
@@ -151,9 +163,11 @@ async def recap_page(
         episodes = [e.number for e in season.episodes]
         episode = next((e for e in season.episodes if e.number == episode_number), None)
         if episode is None:
+            nearest = sorted(episodes, key=lambda n: (abs(n - episode_number), n))[:1]
+            guess = f" Did you mean episode {nearest[0]}?" if nearest else ""
             raise NotFoundError(
                 f"Season {season.number} has no episode {episode_number} "
-                f"(it has {len(episodes)}: {', '.join(map(str, episodes)) or 'none'})."
+                f"(it has {len(episodes)}: {', '.join(map(str, episodes)) or 'none'}).{guess}"
             )
         draft = cards.episode_card(show.show.title, season, episode, watched)
         index = episodes.index(episode.number)
@@ -227,12 +241,12 @@ class Recaps(commands.Cog):
         except (TypeError, ValueError):
             return []
         episodes = await content_store.list_episodes(self.store, number)
+        watched = await watched_by(self.store, interaction)
+        shown = [(e, spoilers.episode_choice_name(e, watched)) for e in episodes]
         return [
-            app_commands.Choice(
-                name=f"Episode {e.number}" + (f": {e.title}" if e.title else ""), value=e.number
-            )
-            for e in episodes
-            if _matches(str(current or ""), str(e.number), e.title or "")
+            app_commands.Choice(name=name, value=e.number)
+            for e, name in shown
+            if _matches(str(current or ""), name)
         ][:25]
 
     # -- /fact ----------------------------------------------------------------------------------
@@ -247,7 +261,10 @@ class Recaps(commands.Cog):
             topics = await content_store.fact_topics(store)
             key = topic.strip().casefold().replace(" ", "-")
             if key not in topics:
-                raise NotFoundError(f"There are no facts about {topic!r}. Topics: {', '.join(topics)}.")
+                spoken = [t.replace("-", " ") for t in topics]
+                close = names.suggest(topic, spoken)
+                guess = f" Did you mean {', '.join(f'**{t}**' for t in close)}?" if close else ""
+                raise NotFoundError(f"There are no facts about {topic!r}.{guess} Topics: {', '.join(spoken)}.")
             topic = key
         channel = interaction.channel_id or 0
         fact = await content_store.random_fact(store, topic, exclude_id=self.last_fact.get(channel))
@@ -290,8 +307,8 @@ class Recaps(commands.Cog):
 
     async def _search_help(self, interaction: discord.Interaction, problem: str, query: str = "") -> None:
         """Not an error: say what went wrong and what to try, from the names the pack knows."""
-        entries = await content_store.cast_names(self.store)
-        close = names.rank(query, entries, limit=3) if query else []
+        entries = await offered_names(self.store, interaction)
+        close = names.closest(query, entries, limit=3) if query else []
         if close:
             hint = "Did you mean " + ", ".join(f"**{m.name}**" for m in close) + "?"
         else:

@@ -16,6 +16,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import horizons
 from bot.errors import PermissionDeniedError, UserError
 from bot.scheduling import DEFAULT_OFFSETS, RELEASE_KIND, format_duration, parse_when, release_timer_specs
 from bot.store import content as content_store
@@ -24,6 +25,7 @@ from bot.store import settings as settings_store
 from bot.store.events import NewRelease, Release
 from bot.timers import Firing, nonce_for
 from cogs._errors import report_error
+from cogs._refused import dm_teller, report_refused
 from cogs._views import BotView
 from cogs._watchparty_discord import NO_PINGS, app, timer_error, zone_autocomplete, zone_for
 from cogs._watchparty_text import clip_lines, mention_chunks, pack_release_at, safe_title, stamp, when_line
@@ -144,7 +146,7 @@ class Releases(commands.Cog):
         assert interaction.guild_id is not None
         now = self.bot.clock.now()
         zone = await zone_for(self.bot, interaction.guild_id, interaction.user.id, timezone)
-        parsed = parse_when(when, now=now, zone=zone)
+        parsed = parse_when(when, now=now, zone=zone, max_ahead=horizons.RELEASE, what="releases")
         clean = safe_title(title)
         if not clean:
             raise UserError("Give the release a title.")
@@ -244,7 +246,12 @@ class Releases(commands.Cog):
         try:
             await channel.send(text, allowed_mentions=mentions, nonce=nonce)
         except (discord.Forbidden, discord.NotFound) as exc:
-            log.warning("release %s: can't post in announcement channel %s: %s", release.id, channel_id, exc)
+            # The release stays (DMs still go out); its creator and the log hear about the channel once.
+            await report_refused(
+                self.bot, exc, what="release announcement", guild_id=release.guild_id, channel_id=channel_id,
+                tell=dm_teller(self.bot, release.created_by), tell_again=False,
+                intro=f"Release #{release.id} **{release.title}**: I couldn't announce it. ",
+            )
         except discord.HTTPException as exc:
             raise timer_error(exc) from exc
 

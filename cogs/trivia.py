@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,6 +28,8 @@ from bot.trivia.scoring import points_for
 from bot.trivia.selection import QuestionFilter, select_questions
 from bot.trivia.suggestions import parse_suggestion
 from cogs import _trivia_render as render
+from cogs._qotd_stats import add_qotd_streak
+from cogs._refused import followup_teller, report_refused
 from cogs._trivia_session import NO_PINGS, GameSession
 from cogs._trivia_views import (
     COG_NAME,
@@ -86,6 +89,12 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
                 session.task.cancel()  # left running in the database: closed at the next start-up
         for task in list(self._background):
             task.cancel()
+
+    async def drain(self) -> None:
+        """Before the bot disconnects: end running games with a note and finish pending notes."""
+        await asyncio.gather(*(session.shutdown() for session in list(self.sessions.values())))
+        if self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
 
     def _spawn(self, coro: Any) -> None:
         task = asyncio.create_task(coro)
@@ -174,7 +183,8 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
                     settings=settings, questions=questions, rng=self.rng)
         assert interaction.channel is not None
         session = GameSession(game=game, channel=interaction.channel,  # type: ignore[arg-type]
-                              store=self.store, clock=self.bot.clock, on_end=self._session_ended)
+                              store=self.store, clock=self.bot.clock, on_end=self._session_ended,
+                              on_refused=self._refused_teller(interaction, game_id))
         self.sessions[channel_id] = session
         self._by_game[game_id] = session
 
@@ -189,6 +199,21 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
             allowed_mentions=NO_PINGS,
         )
         session.launch()
+
+    def _refused_teller(
+        self, interaction: discord.Interaction, game_id: int
+    ) -> Callable[[discord.HTTPException], Awaitable[None]]:
+        """When Discord refuses a question, the starter hears why in a followup to their /trivia start."""
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        guild_id, channel_id = interaction.guild_id, interaction.channel_id
+
+        async def refused(exc: discord.HTTPException) -> None:
+            await report_refused(
+                self.bot, exc, what="trivia question", guild_id=guild_id, channel_id=channel_id,
+                tell=followup_teller(interaction), intro=f"Your trivia game #{game_id} has ended. ",
+            )
+
+        return refused
 
     def _running_text(self, running: GameRecord) -> str:
         return (
@@ -347,8 +372,9 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         who = member or interaction.user
         stats = await self.store.player_stats(interaction.guild_id, who.id)
         quick = await self.store.quick_stats(interaction.guild_id, who.id)
-        await interaction.response.send_message(embed=render.stats_embed(who.display_name, stats, quick),
-                                                allowed_mentions=NO_PINGS)
+        embed = render.stats_embed(who.display_name, stats, quick)
+        await add_qotd_streak(self.bot, embed, interaction.guild_id, who.id)
+        await interaction.response.send_message(embed=embed, allowed_mentions=NO_PINGS)
 
     # -- /trivia suggest, /trivia review ---------------------------------------------------------
 

@@ -18,6 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import horizons, spoilers
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
 from bot.scheduling import (
     PARTY_KIND,
@@ -32,8 +33,10 @@ from bot.scheduling.ics import IcsParty, party_ics
 from bot.store import content as content_store
 from bot.store import events as event_store
 from bot.store.events import NewParty, Party, RsvpStatus
-from bot.timers import Firing, PermanentTimerError, nonce_for
+from bot.store.members import get_spoiler_season
+from bot.timers import Firing, ReportedTimerError, nonce_for
 from cogs._errors import report_error
+from cogs._refused import dm_teller, report_refused
 from cogs._views import BotView
 from cogs._watchparty_discord import (
     NO_PINGS,
@@ -112,10 +115,13 @@ async def party_choices(interaction: discord.Interaction, current: str) -> list[
     if interaction.guild_id is None:
         return []
     parties = await event_store.list_parties(app(interaction).store, interaction.guild_id)
+    watched = await get_spoiler_season(app(interaction).store, interaction.guild_id, interaction.user.id)
     needle = current.strip().lower().lstrip("#")
     out = []
     for party in parties:
-        label = f"#{party.id} {party.title} ({party.starts_at:%d %b %H:%M} UTC)"
+        # A suggestion cannot hold spoiler tags: a later season's party is named by its season only.
+        title = f"Season {party.season} party" if spoilers.hides(watched, party.season) else party.title
+        label = f"#{party.id} {title} ({party.starts_at:%d %b %H:%M} UTC)"
         if needle and needle not in label.lower():
             continue
         out.append(app_commands.Choice(name=label[:100], value=party.id))
@@ -145,7 +151,8 @@ class WatchParty(commands.Cog):
         episode_title = None
         if party.season is not None and party.episode is not None:
             found = await content_store.get_episode(self.bot.store, party.season, party.episode)
-            episode_title = found.title if found else None
+            # Everyone sees the announcement, whatever they have watched: a later title goes behind tags.
+            episode_title = spoilers.public_episode_title(found.title, party.season) if found and found.title else None
         label = episode_label(party.season, party.episode, episode_title)
         if label:
             embed.add_field(name="Watching", value=label, inline=False)
@@ -155,7 +162,7 @@ class WatchParty(commands.Cog):
         embed.set_footer(text=f"Watch party #{party.id} · {party.timezone}{repeat}")
         return embed
 
-    async def refresh_announcement(self, party: Party) -> None:
+    async def refresh_announcement(self, party: Party, *, quiet: bool = False) -> None:
         if party.message_id is None:
             return
         message = self.bot.get_partial_messageable(party.channel_id, guild_id=party.guild_id).get_partial_message(
@@ -165,7 +172,8 @@ class WatchParty(commands.Cog):
         try:
             await message.edit(embed=await self.render(party), view=view, allowed_mentions=NO_PINGS)
         except discord.HTTPException as exc:
-            log.warning("could not update the announcement of party %s: %s", party.id, exc)
+            log.log(logging.INFO if quiet else logging.WARNING,
+                    "could not update the announcement of party %s: %s", party.id, exc)
 
     # -- commands --------------------------------------------------------------------------------
 
@@ -232,9 +240,12 @@ class WatchParty(commands.Cog):
             message = await text.send(
                 embed=await self.render(party), view=rsvp_view(party.id), allowed_mentions=NO_PINGS
             )
-        except discord.Forbidden as exc:
+        except (discord.Forbidden, discord.NotFound) as exc:
             await self._drop(party, now)
-            raise UserError(f"I can't post in {text.mention}, so I didn't create the party.") from exc
+            why = await report_refused(
+                self.bot, exc, what="watch-party announcement", guild_id=guild.id, channel_id=text.id, tell=None,
+            )
+            raise UserError(f"I didn't create the party. {why}") from exc
 
         event_id, note = await self._new_event(
             party,
@@ -259,11 +270,13 @@ class WatchParty(commands.Cog):
         """Upcoming watch parties in this server."""
         assert interaction.guild_id is not None
         parties = await event_store.list_parties(self.bot.store, interaction.guild_id)
+        watched = await get_spoiler_season(self.bot.store, interaction.guild_id, interaction.user.id)
         lines = []
         for party in parties:
             going = (await event_store.rsvp_counts(self.bot.store, party.id))["going"]
             repeat = " · weekly" if party.repeat == "weekly" else ""
-            lines.append(f"`#{party.id}` **{party.title}**: {when_line(party.starts_at)} · {going} going{repeat}")
+            title = spoilers.party_title(f"**{party.title}**", party.season, watched)
+            lines.append(f"`#{party.id}` {title}: {when_line(party.starts_at)} · {going} going{repeat}")
         embed = discord.Embed(
             title="Upcoming watch parties",
             colour=discord.Colour.blurple(),
@@ -443,14 +456,23 @@ class WatchParty(commands.Cog):
                 await self._send_chunks(
                     party.channel_id, party.guild_id, mention_chunks(header, going), nonce=firing.nonce
                 )
-            except discord.NotFound as exc:
-                log.warning("party %s: its channel %s is gone (404); cancelling the party", party.id, party.channel_id)
-                await self._drop(party, self.bot.clock.now())
-                raise PermanentTimerError("the party's channel was deleted") from exc
+            except (discord.Forbidden, discord.NotFound) as exc:
+                await self._refused_reminder(party, exc)
+                raise ReportedTimerError(f"party {party.id}: Discord refused its reminder ({exc.status})") from exc
             except discord.HTTPException as exc:
                 raise timer_error(exc) from exc
         if starting:
             await self._started(party, late=not any(int(t.payload["offset"]) == 0 for t in firing.timers))
+
+    async def _refused_reminder(self, party: Party, exc: discord.HTTPException) -> None:
+        """Discord will refuse every later reminder too: cancel the party and tell its creator why, privately."""
+        await self._drop(party, self.bot.clock.now())
+        await self.refresh_announcement(await event_store.get_party(self.bot.store, party.id) or party, quiet=True)
+        await report_refused(
+            self.bot, exc, what="watch-party reminder", guild_id=party.guild_id, channel_id=party.channel_id,
+            tell=dm_teller(self.bot, party.creator_id),
+            intro=f"Your watch party #{party.id} **{party.title}** is cancelled: I couldn't post its reminder. ",
+        )
 
     async def _send_chunks(self, channel_id: int, guild_id: int, chunks: list[str], *, nonce: str | None) -> None:
         channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
@@ -476,7 +498,9 @@ class WatchParty(commands.Cog):
             return
         zone = ZoneInfo(party.timezone)
         upcoming = next_occurrence(party.anchor_at, zone, "weekly", after=max(party.starts_at, now))
-        assert upcoming is not None
+        if upcoming is None or not horizons.within(upcoming, now, horizons.PARTY):
+            await event_store.set_party_state(self.bot.store, party.id, "finished", now=now)
+            return
         moved = await event_store.advance_party(
             self.bot.store,
             party.id,
@@ -580,7 +604,11 @@ class WatchParty(commands.Cog):
     async def _party_here(self, interaction: discord.Interaction, party_id: int) -> Party:
         party = await event_store.get_party(self.bot.store, party_id)
         if party is None or party.guild_id != interaction.guild_id:
-            raise NotFoundError(f"There is no watch party #{party_id} in this server. See `/watchparty list`.")
+            assert interaction.guild_id is not None
+            here = await event_store.list_parties(self.bot.store, interaction.guild_id)
+            close = sorted(here, key=lambda p: (abs(p.id - party_id), p.id))[:3]
+            guess = (" Did you mean " + ", ".join(f"`#{p.id}` **{p.title}**" for p in close) + "?") if close else ""
+            raise NotFoundError(f"There is no watch party #{party_id} in this server.{guess} See `/watchparty list`.")
         return party
 
     def _check_may_manage(self, interaction: discord.Interaction, party: Party, verb: str) -> None:

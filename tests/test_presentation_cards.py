@@ -81,7 +81,9 @@ def test_fact_and_search_cards() -> None:
     fact = Fact("f", "behind-the-scenes", "Text.", "http://src", 4, 2)
     card = fact_card(fact, 3)
     assert card.title == "Did you know? (behind the scenes · Season 4, episode 2)"
-    assert card.spoiler_description and card.footer.endswith("Source: http://src")
+    assert card.spoiler_description and "http" not in card.footer  # a source's address can name the plot
+    assert [(f.name, f.value, f.spoiler) for f in card.fields] == [("Source", "http://src", True)]
+    assert fact_card(fact, 4).footer == "Source: http://src"
     assert not fact_card(Fact("g", "show", "T.", "s"), 0).spoiler_description
 
     class Hit:
@@ -91,6 +93,6 @@ def test_fact_and_search_cards() -> None:
     found = search_card("q", [Hit("season", "Season 1 (2016)", "a **q**", 1), Hit("fact", "x", "b\n q", 4)], 1)
     assert [(f.name, f.value, f.spoiler) for f in found.fields] == [
         ("Season recap · Season 1 (2016)", "a **q**", False),
-        ("Fact · x", "b q", True),
+        ("Fact · Season 4", "b q", True),  # a field name cannot hold spoiler tags: no title
     ]
     assert found.footer.startswith("2 results")

@@ -494,3 +494,39 @@ async def test_register_twice_and_start_twice_are_refused(engine: TimerEngine, r
         engine.register(KIND, recorder)
     with pytest.raises(RuntimeError, match="already started"):
         await engine.start()
+
+
+async def test_a_slow_handler_told_only_of_skipped_timers_still_lets_the_engine_go_idle(
+    tmp_path: Path, clock: VirtualClock
+):
+    """A skipped-only firing records nothing; its handler outlasting the dispatcher's turn still ends in idle."""
+    path = tmp_path / "bot.sqlite3"
+    store = await Store.open(path)
+    engine = TimerEngine(store, clock)
+    await engine.start()
+    await engine.schedule(spec("daily:1", timedelta(minutes=10)))
+    await engine.stop()
+    await clock.advance(timedelta(hours=2))  # down long enough for the timer to be skipped
+
+    release = asyncio.Event()
+
+    async def slow(firing: Firing) -> None:
+        await release.wait()
+
+    recorder = Recorder(clock, slow)
+    engine = TimerEngine(store, clock, grace=timedelta(minutes=30))
+    engine.register(KIND, recorder)
+    await engine.start()
+    try:
+        async def dispatcher_asleep() -> None:  # while the handler is still running
+            while clock.next_deadline() is None:
+                await asyncio.sleep(0.001)
+
+        await asyncio.wait_for(dispatcher_asleep(), timeout=5)
+        release.set()
+        await asyncio.wait_for(engine.wait_idle(), timeout=2)
+        [(_, firing)] = recorder.calls
+        assert firing.timers == () and [t.key for t in firing.skipped] == ["daily:1"]
+    finally:
+        await engine.stop(timeout=0)
+        await store.close()

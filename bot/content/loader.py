@@ -52,9 +52,15 @@ def pack_files(content_dir: Path) -> list[Path]:
     return files
 
 
+DERIVED_LAYOUT = 2
+"""Bumped whenever the import derives data differently (2: search documents carry their spoiler season),
+so databases imported by an older bot re-import the unchanged pack once."""
+
+
 def pack_fingerprint(content_dir: Path) -> str:
-    """SHA-256 over each pack file's relative path and bytes; changes whenever any file does."""
-    digest = hashlib.sha256()
+    """SHA-256 over each pack file's relative path and bytes (and the derived-data layout); changes
+    whenever any file does."""
+    digest = hashlib.sha256(f"layout {DERIVED_LAYOUT}\0".encode())
     for path in pack_files(content_dir):
         data = path.read_bytes()
         digest.update(_relative(content_dir, path).encode())

@@ -273,6 +273,22 @@ class Gateway:
                 return (live or owners)[-1]
         return self.current
 
+    async def redeliver(self, event: str, object_id: int) -> bool:
+        """Send the last `event` dispatch about `object_id` again, with a new sequence number.
+
+        Real Discord does this after a RESUME that replays events the client had already handled;
+        False if no such dispatch went to the current session.
+        """
+        session = self.current
+        if session is None:
+            return False
+        for _, text in reversed(session.sent):
+            frame = json.loads(text)
+            if frame.get("t") == event and str((frame.get("d") or {}).get("id")) == str(object_id):
+                await self.dispatch_to(session, event, frame["d"])
+                return True
+        return False
+
     async def send_op(self, op: int, data: Any = None) -> None:
         """Send a raw non-dispatch opcode (e.g. RECONNECT) to the current socket."""
         session = self.current

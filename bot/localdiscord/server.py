@@ -383,6 +383,17 @@ class LocalDiscord:
         """Send any gateway dispatch as is (malformed-payload tests); False if intents filter it out."""
         return await self.gateway.dispatch(event, data)
 
+    async def deliver_again(self, what: Reply | InteractionRecord | Message) -> None:
+        """Deliver an interaction (or a member's message) to the bot a second time, as Discord may after
+        a RESUME: the same payload, same id and token, under a new sequence number."""
+        if isinstance(what, Message):
+            event, object_id = "MESSAGE_CREATE", what.id
+        else:
+            record = what.interaction if isinstance(what, Reply) else what
+            event, object_id = "INTERACTION_CREATE", record.id
+        if not await self.gateway.redeliver(event, object_id):
+            raise RuntimeError(f"no {event} for {object_id} was delivered to the bot's current session")
+
     # --- what happened -----------------------------------------------------------------------
 
     def sent_messages(self, channel: ChannelRef | None = None, *, include_deleted: bool = False) -> list[Message]:

@@ -1,8 +1,8 @@
 """What each recap/cast/fact/search answer says, as embed drafts built from content models.
 
 Every word about the show comes from the models (the store); this module only arranges it and
-applies the spoiler guard: text tied to a season later than the member has watched is wrapped in
-spoiler tags, with a note saying why.
+applies the spoiler guard's rule (`bot.spoilers`): text tied to a season later than the member has
+watched is wrapped in spoiler tags, or left out where tags cannot show, with a note saying why.
 """
 
 from __future__ import annotations
@@ -11,18 +11,12 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from bot import spoilers
 from bot.content.models import Character, Episode, Fact, Person, Season
 from bot.presentation.embeds import EmbedDraft, EmbedField
+from bot.spoilers import hides as hides  # re-exported for callers of cards.hides; the rule is in bot.spoilers
 
 MAX_PERSON_FACTS = 5
-
-
-def hides(watched: int | None, season: int | None) -> bool:
-    """True when `season`'s content is a spoiler for someone who has watched up to `watched`.
-
-    None for `watched` means the member never set a limit; season None or 0 means the whole show.
-    """
-    return watched is not None and bool(season) and season is not None and season > watched
 
 
 def guard_note(watched: int | None) -> str:
@@ -54,15 +48,26 @@ def format_seasons(seasons: Iterable[int]) -> str:
     return f"{label} {', '.join(parts)}"
 
 
+def seasons_shown(seasons: Iterable[int], watched: int | None) -> str:
+    """`Seasons 1–2, then ||Seasons 3–4||`: the later seasons of an "Appears in" list behind tags."""
+    seen, later = spoilers.split_seasons(seasons, watched)
+    if not later:
+        return format_seasons(seen)
+    hidden = spoilers.wrap(format_seasons(later))
+    return f"{format_seasons(seen)}, then {hidden}" if seen else hidden
+
+
 def season_card(show_title: str, season: Season, season_count: int, watched: int | None) -> EmbedDraft:
+    """Year, platform, episode count and release date are never spoilers; places, runtime, tagline and
+    recap of a later season are."""
     hidden = hides(watched, season.number)
     fields = (
         EmbedField("Year", str(season.year), inline=True),
         EmbedField("Platform", season.platform, inline=True),
         EmbedField("Episodes", str(season.episode_count), inline=True),
-        EmbedField("Set in", ", ".join(season.settings) or "—", inline=True),
+        EmbedField("Set in", ", ".join(season.settings) or "—", inline=True, spoiler=hidden),
         EmbedField("Released", discord_date(season.release_date), inline=True),
-        EmbedField("Runtime", season.runtime, inline=True),
+        EmbedField("Runtime", season.runtime, inline=True, spoiler=hidden),
         EmbedField("Tagline", season.tagline, spoiler=hidden),
     )
     footer = f"Season {season.number} of {season_count}"
@@ -77,9 +82,10 @@ def season_card(show_title: str, season: Season, season_count: int, watched: int
     )
 
 
-def episode_label(episode: Episode) -> str:
+def episode_label(episode: Episode, watched: int | None = None) -> str:
+    """For a title: a later season's episode title is left out (titles cannot hold spoiler tags)."""
     base = f"Season {episode.season}, episode {episode.number}"
-    return f"{base}: {episode.title}" if episode.title else base
+    return f"{base}: {episode.title}" if episode.title and not hides(watched, episode.season) else base
 
 
 def episode_card(show_title: str, season: Season, episode: Episode, watched: int | None) -> EmbedDraft:
@@ -92,13 +98,15 @@ def episode_card(show_title: str, season: Season, episode: Episode, watched: int
         EmbedField("Season", f"{season.number} ({season.year}, {season.platform})", inline=True),
         EmbedField("Released", discord_date(season.release_date), inline=True),
     ]
+    if hidden and episode.title:
+        fields.append(EmbedField("Title", episode.title, spoiler=True))
     if episode.source:
-        fields.append(EmbedField("Source", episode.source))
+        fields.append(EmbedField("Source", episode.source, spoiler=hidden))
     footer = f"Episode {episode.number} of {season.episode_count}"
     if hidden:
         footer += " · " + guard_note(watched)
     return EmbedDraft(
-        title=f"{show_title} — {episode_label(episode)}",
+        title=f"{show_title} — {episode_label(episode, watched)}",
         description=summary,
         fields=tuple(fields),
         footer=footer,
@@ -106,7 +114,16 @@ def episode_card(show_title: str, season: Season, episode: Episode, watched: int
     )
 
 
-def cast_list_card(show_title: str, people: Sequence[Person], characters: Sequence[Character]) -> EmbedDraft:
+def role_text(character: Character, watched: int | None) -> str:
+    """`Ila Kulkarni (Season 2, then ||Seasons 3–4||)`; a character not reached yet, wholly behind tags."""
+    if hides(watched, spoilers.first_season(character)):
+        return spoilers.wrap(f"{character.name} ({format_seasons(character.seasons)})")
+    return f"{character.name} ({seasons_shown(character.seasons, watched)})"
+
+
+def cast_list_card(
+    show_title: str, people: Sequence[Person], characters: Sequence[Character], watched: int | None = None
+) -> EmbedDraft:
     """Actors with the characters they play, then characters whose actor the pack does not know."""
     names = {p.id: p.name for p in people}
     roles: dict[str, list[Character]] = {}
@@ -117,7 +134,7 @@ def cast_list_card(show_title: str, people: Sequence[Person], characters: Sequen
         played = roles.get(person.id, [])
         if not played and "actor" not in person.roles:
             continue
-        parts = [f"{c.name} ({format_seasons(c.seasons)})" for c in played]
+        parts = [role_text(c, watched) for c in played]
         lines.append(f"**{person.name}**" + (f" as {'; '.join(parts)}" if parts else ""))
     crew = [p for p in people if p.id not in roles and "actor" not in p.roles]
     unknown = [c for c in roles.get("", []) if c.played_by not in names]
@@ -125,7 +142,7 @@ def cast_list_card(show_title: str, people: Sequence[Person], characters: Sequen
     if unknown:
         fields.append(EmbedField(
             "Characters (actor not in the pack)",
-            "\n".join(f"{c.name} ({format_seasons(c.seasons)})" for c in unknown),
+            "\n".join(role_text(c, watched) for c in unknown),
         ))
     if crew:
         fields.append(EmbedField(
@@ -139,56 +156,70 @@ def cast_list_card(show_title: str, people: Sequence[Person], characters: Sequen
     )
 
 
-def person_card(person: Person, characters: Sequence[Character]) -> EmbedDraft:
+def person_card(person: Person, characters: Sequence[Character], watched: int | None = None) -> EmbedDraft:
+    """An actor's roles and facts are tied to the first season of the characters they play."""
     fields = [EmbedField("Roles", ", ".join(r.capitalize() for r in person.roles) or "—", inline=True)]
     if characters:
+        fields.append(EmbedField("Plays", "\n".join(role_text(c, watched) for c in characters)))
         fields.append(EmbedField(
-            "Plays", "\n".join(f"{c.name} ({format_seasons(c.seasons)})" for c in characters)
-        ))
-        fields.append(EmbedField(
-            "Appears in", format_seasons(s for c in characters for s in c.seasons), inline=True
+            "Appears in", seasons_shown((s for c in characters for s in c.seasons), watched), inline=True
         ))
     if person.aliases:
         fields.append(EmbedField("Also known as", ", ".join(person.aliases), inline=True))
     facts = person.facts[:MAX_PERSON_FACTS]
+    base = spoilers.roles_season(characters)
+    hidden_any = False
     if facts:
-        fields.append(EmbedField("Facts", "\n".join(f"• {fact}" for fact in facts)))
-    return EmbedDraft(title=person.name, fields=tuple(fields))
+        lines = []
+        for fact in facts:
+            season = spoilers.text_season(fact, base)
+            hidden_any = hidden_any or hides(watched, season)
+            lines.append(f"• {spoilers.shown(fact, watched, season)}")
+        fields.append(EmbedField("Facts", "\n".join(lines)))
+    later_roles = any(hides(watched, s) for c in characters for s in c.seasons)
+    footer = guard_note(watched) if hidden_any or later_roles else ""
+    return EmbedDraft(title=person.name, fields=tuple(fields), footer=footer)
 
 
 def character_card(character: Character, actor: Person | None, watched: int | None) -> EmbedDraft:
+    about = spoilers.description_season(character)
+    hidden_any = hides(watched, about) or any(hides(watched, s) for s in character.seasons)
     fields = [
         EmbedField("Played by", actor.name if actor else "Not known in the content pack", inline=True),
-        EmbedField("Appears in", format_seasons(character.seasons), inline=True),
+        EmbedField("Appears in", seasons_shown(character.seasons, watched), inline=True),
     ]
     if character.aliases:
         fields.append(EmbedField("Also known as", ", ".join(character.aliases), inline=True))
-    hidden_any = False
     for arc in character.arcs:
         hidden = hides(watched, arc.season)
         hidden_any = hidden_any or hidden
         fields.append(EmbedField(f"Season {arc.season}", arc.text, spoiler=hidden))
     if character.note:
-        fields.append(EmbedField("Note", character.note))
+        fields.append(EmbedField("Note", character.note, spoiler=hides(watched, about)))
     return EmbedDraft(
         title=character.name,
         description=character.description,
         fields=tuple(fields),
         footer=guard_note(watched) if hidden_any else "",
+        spoiler_description=hides(watched, about),
     )
 
 
 def fact_card(fact: Fact, watched: int | None) -> EmbedDraft:
-    hidden = hides(watched, fact.season)
+    """A hidden fact's source goes behind tags too: a source's address often names the plot."""
+    hidden = hides(watched, spoilers.text_season(fact.text, fact.season))
     about = fact.topic.replace("-", " ")
     if fact.season:
         about += f" · Season {fact.season}" + (f", episode {fact.episode}" if fact.episode else "")
+    fields: tuple[EmbedField, ...] = ()
     footer = f"Source: {fact.source}"
     if hidden:
-        footer = guard_note(watched) + " · " + footer
+        fields = (EmbedField("Source", fact.source, spoiler=True),)
+        footer = guard_note(watched)
     return EmbedDraft(
         title=f"Did you know? ({about})",
         description=fact.text,
+        fields=fields,
         footer=footer,
         spoiler_description=hidden,
     )
@@ -217,9 +248,13 @@ def search_card(query: str, hits: Sequence[SearchResult], watched: int | None) -
     fields = []
     hidden_any = False
     for hit in hits:
-        hidden = hides(watched, hit.season)
+        hidden = hides(watched, spoilers.text_season(hit.snippet, hit.season))
         hidden_any = hidden_any or hidden
-        label = f"{_KIND_LABELS.get(hit.kind, hit.kind.title())} · {hit.title}"
+        kind = _KIND_LABELS.get(hit.kind, hit.kind.title())
+        # A field name cannot hold spoiler tags: a hidden hit is labelled by its season, not its title.
+        label = f"{kind} · Season {hit.season}" if hidden and hit.season else f"{kind} · {hit.title}"
+        if hidden and not hit.season:
+            label = f"{kind} · later season"
         fields.append(EmbedField(label, " ".join(hit.snippet.split()) or "—", spoiler=hidden))
     footer = f"{len(hits)} result{'s' if len(hits) != 1 else ''}, best first"
     if hidden_any:

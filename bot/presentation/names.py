@@ -1,8 +1,10 @@
 """Forgiving name lookup for /cast and /character: typos, partial names and aliases.
 
-Autocomplete ranks every name and alias against what was typed (rapidfuzz); a name submitted
-without picking a suggestion resolves only when one entry is clearly the best, otherwise the
-user gets the closest names to choose from.
+Autocomplete ranks every name and alias against what was typed in tiers (see `match_quality`):
+exact names first, then the start of an entry's own name or words, then aliases and relations
+("Kavya's mom"), then typo-tolerant near-matches (rapidfuzz); an entry that matches nothing typed is
+never offered. A name submitted without picking a suggestion resolves only when one entry is
+clearly the best; otherwise the user gets the closest few names to choose from (`closest`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,6 @@ ACCEPT_SCORE = 85.0
 """A submitted name resolves to its best match at or above this score…"""
 CLEAR_MARGIN = 5.0
 """…when the runner-up (another entry) scores at least this much lower."""
-SUGGEST_SCORE = 50.0
-WORD_WEIGHT = 0.95
-"""A typo in one word ("Mithla") scores like a near-match of the whole name."""
 
 
 class NamedEntry(Protocol):
@@ -51,37 +50,113 @@ class NameMatch:
         return f"{self.kind}:{self.id}"
 
 
-def score(query: str, label: str) -> float:
-    """0-100: exact 100, a prefix of the name or of one of its words 95, else the better of rapidfuzz
-    WRatio on the whole name and a typo-tolerant ratio against each word (at most 94)."""
+EXACT, NAME_PREFIX, ALIAS_PREFIX, FUZZY, NO_MATCH = 4, 3, 2, 1, 0
+"""Match tiers, best first: the whole name or an alias typed exactly; the start of the entry's own name
+or of one of its words; the start of an alias or relation ("Kavya's mom"); a typo-tolerant near-match."""
+FUZZY_MIN = 75.0
+"""A near-match below this similarity is no match at all: autocomplete never offers what nothing typed hints at."""
+FUZZY_MIN_LENGTH = 3
+"""One or two letters only ever match as a prefix ("mi" is Mithila or Mishra, never Ila)."""
+CLOSEST_FLOOR = 40.0
+"""Did-you-mean, after a lookup found nothing: the closest few names at least this similar."""
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def match_quality(query: str, label: str, *, alias: bool = False) -> tuple[int, float]:
+    """(tier, score 0-100) of `label` for what was typed; tier NO_MATCH when it matches nothing typed."""
     q, text = utils.default_process(query), utils.default_process(label)
-    if not q:
-        return 0.0
+    if not q or not text:
+        return NO_MATCH, 0.0
     if q == text:
-        return 100.0
-    if text.startswith(q) or any(word.startswith(q) for word in text.split()):
-        return 95.0
-    words = max((fuzz.ratio(q, word) for word in text.split()), default=0.0)
-    return min(94.0, max(float(fuzz.WRatio(q, text)), WORD_WEIGHT * words))
+        return EXACT, 100.0
+    words = _words(text)
+    if text.startswith(q) or any(word.startswith(q) for word in words):
+        # The start of the whole label ranks above the start of a later word.
+        return (ALIAS_PREFIX if alias else NAME_PREFIX), (96.0 if text.startswith(q) else 95.0)
+    if len(q) < FUZZY_MIN_LENGTH:
+        return NO_MATCH, 0.0
+    similarity = max(
+        fuzz.ratio(q, text),
+        max((fuzz.ratio(q, word) for word in words), default=0.0),
+        max((0.9 * fuzz.ratio(q, word[: len(q)]) for word in words if len(word) > len(q)), default=0.0),
+        fuzz.token_sort_ratio(q, text) if " " in q else 0.0,
+    )
+    similarity = min(94.0, float(similarity))
+    return (FUZZY if similarity >= FUZZY_MIN else NO_MATCH), similarity
+
+
+def score(query: str, label: str) -> float:
+    """0-100: exact 100, a prefix of the name or of one of its words 95-96, a near-match up to 94."""
+    return match_quality(query, label)[1]
+
+
+def _best_per_entry(query: str, entries: Iterable[NamedEntry], kinds: Sequence[str]
+                    ) -> dict[tuple[str, str], tuple[int, NameMatch]]:
+    best: dict[tuple[str, str], tuple[int, NameMatch]] = {}
+    for entry in entries:
+        if entry.kind not in kinds:
+            continue
+        if query.strip():
+            tier, points = match_quality(query, entry.matched, alias=entry.matched != entry.name)
+        else:
+            tier, points = NO_MATCH, 0.0
+        key = (entry.kind, entry.id)
+        candidate = (tier, NameMatch(entry.kind, entry.id, entry.name, entry.matched, points))
+        held = best.get(key)
+        if held is None or (tier, points) > (held[0], held[1].score) or (
+            (tier, points) == (held[0], held[1].score) and entry.matched == entry.name
+        ):
+            best[key] = candidate
+    return best
 
 
 def rank(query: str, entries: Iterable[NamedEntry], *, kinds: Sequence[str] = ("person", "character"),
          limit: int = 25) -> list[NameMatch]:
-    """One match per entry, best first; with an empty query, every entry by name."""
-    best: dict[tuple[str, str], NameMatch] = {}
-    for entry in entries:
-        if entry.kind not in kinds:
-            continue
-        points = score(query, entry.matched) if query.strip() else 0.0
-        key = (entry.kind, entry.id)
-        if key not in best or points > best[key].score or (
-            points == best[key].score and entry.matched == entry.name
-        ):
-            best[key] = NameMatch(entry.kind, entry.id, entry.name, entry.matched, points)
-    ordered = sorted(best.values(), key=lambda m: (-m.score, m.name.casefold(), m.kind))
+    """One match per entry, best tier first, then best score, then by name; entries that match nothing
+    typed are left out. With an empty query, every entry by name."""
+    best = _best_per_entry(query, entries, kinds)
+    ordered = sorted(best.values(), key=lambda pair: (-pair[0], -pair[1].score, pair[1].name.casefold(),
+                                                      pair[1].kind))
     if query.strip():
-        ordered = [m for m in ordered if m.score >= SUGGEST_SCORE]
-    return ordered[:limit]
+        ordered = [pair for pair in ordered if pair[0] > NO_MATCH]
+    return [match for _, match in ordered[:limit]]
+
+
+def closest(query: str, entries: Sequence[NamedEntry], *, kinds: Sequence[str] = ("person", "character"),
+            limit: int = 3) -> list[NameMatch]:
+    """Did you mean: the best matches, or when nothing matches, the few names most like what was typed."""
+    ranked = rank(query, entries, kinds=kinds, limit=limit)
+    if ranked:
+        return ranked
+    return closest_labels(query, [(e, e.matched) for e in entries if e.kind in kinds], limit=limit)
+
+
+def closest_labels(query: str, labelled: Sequence[tuple[NamedEntry, str]], *, limit: int = 3) -> list[NameMatch]:
+    q = utils.default_process(query)
+    if not q:
+        return []
+    best: dict[tuple[str, str], NameMatch] = {}
+    for entry, label in labelled:
+        points = float(fuzz.WRatio(q, utils.default_process(label)))
+        key = (entry.kind, entry.id)
+        if points >= CLOSEST_FLOOR and (key not in best or points > best[key].score):
+            best[key] = NameMatch(entry.kind, entry.id, entry.name, label, points)
+    return sorted(best.values(), key=lambda m: (-m.score, m.name.casefold()))[:limit]
+
+
+def suggest(query: str, options: Iterable[str], *, limit: int = 3) -> list[str]:
+    """The options closest to `query` (topics, titles): matches by tier first, else the most similar."""
+    scored = [(match_quality(query, option), option) for option in options]
+    matched = sorted((pair for pair in scored if pair[0][0] > NO_MATCH), key=lambda p: (-p[0][0], -p[0][1], p[1]))
+    if matched:
+        return [option for _, option in matched[:limit]]
+    q = utils.default_process(query)
+    similar = sorted(((float(fuzz.WRatio(q, utils.default_process(o))), o) for o in options if q),
+                     key=lambda p: (-p[0], p[1]))
+    return [option for points, option in similar if points >= CLOSEST_FLOOR][:limit]
 
 
 def resolve(query: str, entries: Sequence[NamedEntry], *, kinds: Sequence[str] = ("person", "character")
@@ -102,4 +177,5 @@ def resolve(query: str, entries: Sequence[NamedEntry], *, kinds: Sequence[str] =
             return top, []
         if top.score >= ACCEPT_SCORE and top.score - runner_up >= CLEAR_MARGIN:
             return top, []
-    return None, ranked[:5]
+        return None, ranked[:5]
+    return None, closest(query, entries, kinds=kinds, limit=3)

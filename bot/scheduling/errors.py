@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.errors import UserError
+from bot.horizons import BeyondHorizonError
 
 
 class TimeParseError(UserError):
@@ -13,8 +14,8 @@ class PastTimeError(UserError):
     """The time is not in the future."""
 
 
-class TooFarAheadError(UserError):
-    """The time is more than a year away."""
+class TooFarAheadError(BeyondHorizonError):
+    """The time is further ahead than the horizon for what is being planned (see `bot.horizons`)."""
 
 
 class UnknownZoneError(UserError):

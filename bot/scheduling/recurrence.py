@@ -17,15 +17,18 @@ from bot.scheduling.localtime import lenient
 RepeatRule = Literal["none", "weekly"]
 
 
-def weekly_occurrence(anchor: datetime, zone: ZoneInfo, weeks: int) -> datetime:
-    """The anchor's wall time `weeks` weeks later, in UTC.
+def weekly_occurrence(anchor: datetime, zone: ZoneInfo, weeks: int) -> datetime | None:
+    """The anchor's wall time `weeks` weeks later, in UTC; None past the end of the calendar (year 9999).
 
     A wall time skipped by DST moves forward by the gap (02:30 → 03:30 that night only); a
     repeated one takes its first reading.
     """
-    local = anchor.astimezone(zone)
-    naive = local.replace(tzinfo=None, fold=0) + timedelta(weeks=weeks)
-    return lenient(naive, zone).astimezone(UTC)
+    try:
+        local = anchor.astimezone(zone)
+        naive = local.replace(tzinfo=None, fold=0) + timedelta(weeks=weeks)
+        return lenient(naive, zone).astimezone(UTC)
+    except (OverflowError, ValueError):  # ValueError: a year beyond 9999 inside zone arithmetic
+        return None
 
 
 def next_occurrence(anchor: datetime, zone: ZoneInfo, rule: RepeatRule, *, after: datetime) -> datetime | None:
@@ -36,6 +39,8 @@ def next_occurrence(anchor: datetime, zone: ZoneInfo, rule: RepeatRule, *, after
     weeks = max(0, (after.astimezone(zone).date() - local_anchor).days // 7)
     while True:
         candidate = weekly_occurrence(anchor, zone, weeks)
+        if candidate is None:
+            return None
         if candidate > after:
             return candidate
         weeks += 1

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from bot.scheduling.errors import OffsetParseError
+from bot.scheduling.errors import OffsetParseError, TooFarAheadError
 from bot.scheduling.when import parse_duration
 from bot.store.timers import TimerSpec, to_ts
 
@@ -53,7 +53,10 @@ def parse_offsets(text: str | None) -> tuple[timedelta, ...]:
 
 def _item(item: str, text: str) -> timedelta:
     item = item.removesuffix(" before")
-    duration = parse_duration(item)
+    try:
+        duration = parse_duration(item)
+    except TooFarAheadError:
+        raise OffsetParseError(f"“{item}” is too early: reminders can be at most 7 days before. {_HELP}") from None
     if duration is None:
         raise OffsetParseError(f"I couldn't read “{item}” in “{text.strip()}”. {_HELP}")
     if duration.total_seconds() % 60:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import horizons
 from bot.scheduling.errors import (
     AmbiguousTimeError,
     NonExistentTimeError,
@@ -35,7 +36,7 @@ from bot.scheduling.errors import (
 from bot.scheduling.localtime import examine, gap_edges
 from bot.scheduling.zones import ALIASES, resolve_zone
 
-MAX_AHEAD = timedelta(days=365)
+MAX_AHEAD = horizons.PARTY
 EXAMPLES = "`2026-12-01 20:00`, `tomorrow 8pm`, `friday 9:30pm`, `20:00`, `in 90 minutes`, `in 1h30m`"
 
 _UNITS: dict[str, int] = {
@@ -160,6 +161,11 @@ def parse_duration(text: str) -> timedelta | None:
         position = match.end()
     if position == 0 or text[position:].strip():
         return None
+    if total > horizons.LONGEST_DURATION.total_seconds():  # also inf, from a number with hundreds of digits
+        raise TooFarAheadError(
+            f"“{text.strip()}” is far too long: watch parties can be at most "
+            f"{horizons.describe(horizons.PARTY)} ahead, releases {horizons.describe(horizons.RELEASE)}."
+        )
     return timedelta(seconds=round(total))
 
 
@@ -265,8 +271,14 @@ def _instant(naive: datetime, zone: ZoneInfo, abbreviation: str | None) -> datet
     return wall.first
 
 
-def parse_when(text: str, *, now: datetime, zone: ZoneInfo | str, max_ahead: timedelta = MAX_AHEAD) -> ParsedWhen:
-    """Read `text` relative to `now` (aware) in `zone`; the result is in the future and within `max_ahead`."""
+def parse_when(
+    text: str, *, now: datetime, zone: ZoneInfo | str, max_ahead: timedelta = MAX_AHEAD, what: str = "watch parties"
+) -> ParsedWhen:
+    """Read `text` relative to `now` (aware) in `zone`; the result is in the future and within `max_ahead`.
+
+    Never raises anything but a `UserError` for what was typed: times past the horizon (`bot.horizons`)
+    are refused before any arithmetic could overflow. `what` names the thing being planned in that refusal.
+    """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     tz = resolve_zone(zone) if isinstance(zone, str) else zone
@@ -281,8 +293,12 @@ def parse_when(text: str, *, now: datetime, zone: ZoneInfo | str, max_ahead: tim
     elif norm.endswith(" from now"):
         relative = parse_duration(norm[: -len(" from now")])
     if relative is not None:
-        at = now + relative
-        return _checked(ParsedWhen(at.astimezone(UTC), tz), now, max_ahead)
+        at = horizons.later(now, relative)
+        if at is None or relative > max_ahead:
+            raise TooFarAheadError(
+                f"That is {format_duration(relative)} away; {what} can be at most {horizons.describe(max_ahead)} ahead."
+            )
+        return _checked(ParsedWhen(at.astimezone(UTC), tz), now, max_ahead, what)
     if norm.startswith("in "):
         raise TimeParseError(
             f"I couldn't read “{original[3:].strip()}” as a duration: use minutes, hours, days or weeks, "
@@ -320,6 +336,11 @@ def parse_when(text: str, *, now: datetime, zone: ZoneInfo | str, max_ahead: tim
     if kind == "date":
         assert isinstance(value, date)
         day = value
+        if day - today > max_ahead + timedelta(days=1):  # refused before a far date reaches zone arithmetic
+            raise TooFarAheadError(
+                f"{day:%Y-%m-%d} is {format_duration(day - today)} away; "
+                f"{what} can be at most {horizons.describe(max_ahead)} ahead."
+            )
     elif kind == "none":
         day = upcoming([today, today + timedelta(days=1)])
     elif kind == "weekday":
@@ -331,7 +352,7 @@ def parse_when(text: str, *, now: datetime, zone: ZoneInfo | str, max_ahead: tim
         month, mday = divmod(value, 100)
         day = upcoming([d for d in (_maybe_date(y, month, mday) for y in range(today.year, today.year + 9)) if d])
     at = _instant(datetime.combine(day, clock), tz, abbreviation).astimezone(UTC)
-    return _checked(ParsedWhen(at, tz), now, max_ahead)
+    return _checked(ParsedWhen(at, tz), now, max_ahead, what)
 
 
 def _maybe_date(year: int, month: int, day: int) -> date | None:
@@ -349,7 +370,7 @@ def _looks_like_date(text: str, today: date) -> bool:
     return kind != "none"
 
 
-def _checked(parsed: ParsedWhen, now: datetime, max_ahead: timedelta) -> ParsedWhen:
+def _checked(parsed: ParsedWhen, now: datetime, max_ahead: timedelta, what: str) -> ParsedWhen:
     local = parsed.local
     if parsed.at <= now:
         if now - parsed.at < timedelta(minutes=1):
@@ -358,6 +379,6 @@ def _checked(parsed: ParsedWhen, now: datetime, max_ahead: timedelta) -> ParsedW
     if parsed.at - now > max_ahead:
         raise TooFarAheadError(
             f"That is {format_duration(parsed.at - now)} away ({_stamp(local)}); "
-            f"parties and reminders can be at most {max_ahead.days} days ahead."
+            f"{what} can be at most {horizons.describe(max_ahead)} ahead."
         )
     return parsed

@@ -25,6 +25,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot import spoilers
 from bot.content.loader import load_pack, pack_fingerprint
 from bot.content.models import (
     Arc,
@@ -356,7 +357,9 @@ async def _rebuild_search(conn: aiosqlite.Connection, pack: ContentPack) -> None
 
 def _search_documents(pack: ContentPack) -> Iterable[tuple[str, str, int, str, str]]:
     show = pack.show
-    yield "show", "show", 0, show.title, f"{show.premise}\n\n{show.description}"
+    yield "show", "show", 0, show.title, show.premise
+    # The description sums up every season ("…to long distance to the question of marriage").
+    yield "show", "show", spoilers.text_season(show.description) or 0, show.title, show.description
     for s in pack.seasons:
         credits = " ".join((*s.settings, *s.directors, *s.writers))
         body = f"{s.tagline}\n\n{s.recap}\n\n{credits}"
@@ -365,16 +368,23 @@ def _search_documents(pack: ContentPack) -> Iterable[tuple[str, str, int, str, s
             if e.title or e.summary:
                 title = f"Season {e.season}, episode {e.number}" + (f": {e.title}" if e.title else "")
                 yield "episode", f"{e.season}:{e.number}", e.season, title, e.summary or e.title or ""
+    # Each document carries the season its text is tied to (bot.spoilers), so /search can hide it.
     for f in pack.facts:
-        yield "fact", f.id, f.season or 0, f.topic.replace("-", " "), f.text
+        yield "fact", f.id, spoilers.text_season(f.text, f.season) or 0, f.topic.replace("-", " "), f.text
     names = {p.id: p.name for p in pack.people}
     for p in pack.people:
         roles = f"Role: {', '.join(p.roles)}."
-        yield "person", p.id, 0, " / ".join((p.name, *p.aliases)), " ".join((*p.facts, roles))
+        base = spoilers.roles_season([c for c in pack.characters if c.played_by == p.id])
+        title = " / ".join((p.name, *p.aliases))
+        for fact in p.facts or ("",):
+            yield "person", p.id, spoilers.text_season(fact, base) or 0, title, " ".join(filter(None, (fact, roles)))
     for c in pack.characters:
         actor = f"Played by {names[c.played_by]}." if c.played_by else ""
-        body = " ".join(filter(None, (c.description, actor, c.note, *(a.text for a in c.arcs))))
-        yield "character", c.id, 0, " / ".join((c.name, *c.aliases)), body
+        title = " / ".join((c.name, *c.aliases))
+        body = " ".join(filter(None, (c.description, actor, c.note)))
+        yield "character", c.id, spoilers.description_season(c) or 0, title, body
+        for arc in c.arcs:
+            yield "character", c.id, arc.season, title, arc.text
 
 
 # -- stats and meta -------------------------------------------------------------------------------

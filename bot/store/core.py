@@ -14,6 +14,7 @@ import contextlib
 import functools
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -77,6 +78,8 @@ class Store:
         self.conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        # Told ("read" | "write", seconds) after each query / transaction: the metrics hook.
+        self.observer: Callable[[str, float], None] | None = None
 
     @classmethod
     async def open(cls, path: Path, *, migrate_to: int | None = None) -> Store:
@@ -150,6 +153,7 @@ class Store:
         half-open transaction that would make every later write fail.
         """
         async with self._write_lock:
+            started = time.perf_counter()
             try:
                 await _finish(self.conn.execute("BEGIN IMMEDIATE"), on_cancel=self._rollback)
             except sqlite3.OperationalError as exc:
@@ -164,24 +168,34 @@ class Store:
             except sqlite3.OperationalError as exc:
                 await _finish(self._rollback())
                 raise _unavailable(exc) from exc
+            if self.observer is not None:
+                self.observer("write", time.perf_counter() - started)
 
     async def _rollback(self) -> None:
         if self.conn.in_transaction:
             await self.conn.execute("ROLLBACK")
 
     async def fetch_all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+        started = time.perf_counter()
         try:
             async with self.conn.execute(sql, params) as cur:
-                return list(await cur.fetchall())
+                rows = list(await cur.fetchall())
         except sqlite3.OperationalError as exc:
             raise _unavailable(exc) from exc
+        if self.observer is not None:
+            self.observer("read", time.perf_counter() - started)
+        return rows
 
     async def fetch_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
+        started = time.perf_counter()
         try:
             async with self.conn.execute(sql, params) as cur:
-                return await cur.fetchone()
+                row = await cur.fetchone()
         except sqlite3.OperationalError as exc:
             raise _unavailable(exc) from exc
+        if self.observer is not None:
+            self.observer("read", time.perf_counter() - started)
+        return row
 
     async def fetch_value(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         row = await self.fetch_one(sql, params)

@@ -24,7 +24,8 @@ import functools
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -299,6 +300,7 @@ class PostgresStore(Store):
         self.url = url
         self.path = Path(redact(url))
         self._content = content
+        self.observer: Callable[[str, float], None] | None = None  # metrics: ("read" | "write", seconds)
 
     @property
     def content(self) -> Store:
@@ -382,18 +384,29 @@ class PostgresStore(Store):
         The yielded adapter implements the part of `aiosqlite.Connection` the store modules use,
         which is why it is typed as one.
         """
+        started = time.perf_counter()
         async with _translated(), self.pool.acquire() as raw, raw.transaction():
             yield cast(aiosqlite.Connection, PgConnection(raw))
+        if self.observer is not None:
+            self.observer("write", time.perf_counter() - started)
 
     async def fetch_all(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
         text, spec = translate(sql)
+        started = time.perf_counter()
         async with _translated():
-            return cast(list[aiosqlite.Row], await self.pool.fetch(text, *_arguments(spec, params)))
+            rows = await self.pool.fetch(text, *_arguments(spec, params))
+        if self.observer is not None:
+            self.observer("read", time.perf_counter() - started)
+        return cast(list[aiosqlite.Row], rows)
 
     async def fetch_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
         text, spec = translate(sql)
+        started = time.perf_counter()
         async with _translated():
-            return cast("aiosqlite.Row | None", await self.pool.fetchrow(text, *_arguments(spec, params)))
+            row = await self.pool.fetchrow(text, *_arguments(spec, params))
+        if self.observer is not None:
+            self.observer("read", time.perf_counter() - started)
+        return cast("aiosqlite.Row | None", row)
 
     async def _rollback(self) -> None:  # pragma: no cover - asyncpg's transaction block rolls back itself
         return None

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import aiosqlite
 
+from bot import horizons
 from bot.store.core import Store
 from bot.store.portable import in_list
 
@@ -140,8 +141,16 @@ _INSERT = (
 
 
 async def insert_timers_in(conn: aiosqlite.Connection, specs: Iterable[TimerSpec], *, now: datetime) -> int:
-    """Insert inside a transaction the caller already holds (e.g. with the party row it belongs to)."""
+    """Insert inside a transaction the caller already holds (e.g. with the party row it belongs to).
+
+    A timer further out than `bot.horizons.TIMER` is refused (`BeyondHorizonError`, nothing inserted):
+    every caller checks its own horizon first, so this is the last line against a value that would
+    overflow later.
+    """
     now_ts = to_ts(now)
+    specs = list(specs)
+    for spec in specs:
+        horizons.require_within(spec.due_at, now, horizons.TIMER, "Timers")
     cur = await conn.executemany(_INSERT, [_insert_params(spec, now_ts) for spec in specs])
     return max(cur.rowcount, 0)
 
@@ -388,3 +397,11 @@ async def delete_finished(store: Store, *, before: datetime) -> int:
             (to_ts(before),),
         )
         return max(cur.rowcount, 0)
+
+
+async def count_late(store: Store, *, before: datetime) -> int:
+    """Pending timers whose due time passed before `before` (the dispatcher is falling behind)."""
+    value = await store.fetch_value(
+        "SELECT COUNT(*) FROM timers WHERE state = 'pending' AND due_at < ?", (to_ts(before),)
+    )
+    return int(value or 0)

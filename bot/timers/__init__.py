@@ -6,12 +6,21 @@ Imports nothing from discord: cogs register handlers that translate discord erro
 
 from bot.store.timers import Timer, TimerSpec, TimerState, default_group
 from bot.timers.engine import TimerEngine
-from bot.timers.model import Firing, Handler, PermanentTimerError, RetryableTimerError, TimerError, nonce_for
+from bot.timers.model import (
+    Firing,
+    Handler,
+    PermanentTimerError,
+    ReportedTimerError,
+    RetryableTimerError,
+    TimerError,
+    nonce_for,
+)
 
 __all__ = [
     "Firing",
     "Handler",
     "PermanentTimerError",
+    "ReportedTimerError",
     "RetryableTimerError",
     "Timer",
     "TimerEngine",

@@ -19,14 +19,14 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.store import timers as timer_store
 from bot.store.core import Store
 from bot.store.timers import ClaimedGroup, Outcome, Timer, TimerSpec
-from bot.timers.model import Firing, Handler, PermanentTimerError, RetryableTimerError
+from bot.timers.model import Firing, Handler, PermanentTimerError, ReportedTimerError, RetryableTimerError
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,8 @@ class TimerEngine:
         self._outcomes: list[Outcome] = []
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # Told how late each delivery starts (seconds after its earliest due time): the metrics hook.
+        self.on_launch: Callable[[float], None] | None = None
 
     # -- handlers and lifecycle -------------------------------------------------------------
 
@@ -271,6 +273,8 @@ class TimerEngine:
                 firing.group,
                 self.grace,
             )
+        if self.on_launch is not None and firing.timers:
+            self.on_launch((now - firing.timers[0].due_at).total_seconds())
         task = asyncio.create_task(self._deliver(firing), name=f"timer:{firing.group}")
         self._inflight.add(task)
         task.add_done_callback(self._inflight.discard)
@@ -280,8 +284,10 @@ class TimerEngine:
             outcome = await self._call_handler(firing)
             if outcome is not None:
                 self._outcomes.append(outcome)
-                self._idle.clear()
-                self._wake.set()
+            # Wake the dispatcher even with nothing to record (a skipped-only firing): it went to
+            # sleep "not idle" while this ran, and must look again to become idle.
+            self._idle.clear()
+            self._wake.set()
         finally:
             self._slots.release()
 
@@ -294,7 +300,8 @@ class TimerEngine:
         try:
             await handler(firing)
         except PermanentTimerError as exc:
-            log.warning("timer %s (%s) failed for good: %s", firing.group, firing.kind, exc)
+            level = logging.INFO if isinstance(exc, ReportedTimerError) else logging.WARNING
+            log.log(level, "timer %s (%s) failed for good: %s", firing.group, firing.kind, exc)
             return Outcome(ids, "failed", error=_describe(exc)) if ids else None
         except RetryableTimerError as exc:
             log.info("timer %s (%s) will be retried: %s", firing.group, firing.kind, exc)

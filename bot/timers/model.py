@@ -31,6 +31,11 @@ class PermanentTimerError(TimerError):
     """Sending can never work (channel gone, missing access): the timer becomes `failed`, no retry."""
 
 
+class ReportedTimerError(PermanentTimerError):
+    """Permanent, and the handler has already told the people concerned and logged it once at WARNING:
+    the engine records the failure at INFO only, so one refusal is one WARNING line."""
+
+
 class RetryableTimerError(TimerError):
     """Sending may work later (server error, timeout): retried with exponential backoff.
 

@@ -226,3 +226,14 @@ async def test_a_bot_error_shows_the_same_error_id_the_bot_logged(session: tuple
     assert shown.group(1) == logged.group(1)
     assert "(only you can see this)" in text
     fake.bot_errors.clear()  # provoked on purpose
+
+
+async def test_qotd_script_runs_in_the_playground(session: tuple[PlaySession, io.StringIO]) -> None:
+    """`/qotd` works in `python -m bot play`: setup, the timed post, a private answer, the reveal."""
+    play, out = session
+    script = (ROOT / "examples" / "qotd.play").read_text().splitlines()
+    status = await run_script(play, script, play.console, name="qotd.play")
+    text = out.getvalue()
+    assert status == 0, text
+    assert "(only alice can see this)\nLocked in" in text
+    assert re.search(r"✎ edited \[m\d+\] .*\n.*Question of the day · 2026-03-0\d · answered", text)
