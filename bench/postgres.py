@@ -9,6 +9,7 @@
 A throwaway PostgreSQL is started from the machine's initdb/pg_ctl (bot/localpg.py).
 
     .venv/bin/python bench/postgres.py [--count 200] [--rate 100] [--timers 100000] [--processes 1,2,4]
+                                       [--only latency|timers]
 """
 
 from __future__ import annotations
@@ -137,11 +138,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--timers", type=int, default=100_000)
     parser.add_argument("--processes", default="1,2,4")
+    parser.add_argument("--only", choices=["latency", "timers"], help="run one half")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING)
+    logging.basicConfig(level=logging.ERROR)
     with running_postgres() as cluster:
-        print_rows(asyncio.run(latency_rows(cluster, args.count, args.rate)), args.count, args.rate)
-        print()
+        if args.only != "timers":
+            print_rows(asyncio.run(latency_rows(cluster, args.count, args.rate)), args.count, args.rate)
+            print()
+        if args.only == "latency":
+            return 0
         print(f"Timer throughput: {args.timers:,} pending timers, all due, one PostgreSQL, no-op handler")
         print(f"{'processes':>9} {'seconds':>8} {'timers/s':>9}  per process")
         for processes in (int(p) for p in args.processes.split(",")):

@@ -366,27 +366,34 @@ async def claim_due(
 
 
 async def record_outcomes(store: Store, outcomes: Sequence[Outcome], *, now: datetime) -> None:
-    """Mark finished deliveries in one transaction (only rows still `sending` change)."""
+    """Mark finished deliveries in one transaction (only rows still `sending` change).
+
+    Outcomes that end the same way (nearly all: `sent`) are marked with one statement per few
+    hundred ids rather than one per timer, which is what a burst of reminders costs.
+    """
     stamp = to_ts(now)
-    params = [
-        (
+    groups: dict[tuple[str, int | None, str | None], list[int]] = {}
+    for outcome in outcomes:
+        key = (
             outcome.state,
             None if outcome.retry_at is None else to_ts(outcome.retry_at),
             None if outcome.error is None else outcome.error[:500],
-            stamp,
-            timer_id,
         )
-        for outcome in outcomes
-        for timer_id in outcome.ids
-    ]
-    if not params:
+        groups.setdefault(key, []).extend(outcome.ids)
+    if not any(groups.values()):
         return
     async with store.transaction() as conn:
-        await conn.executemany(
-            "UPDATE timers SET state = ?, due_at = COALESCE(?, due_at), last_error = ?, updated_at = ? "
-            "WHERE id = ? AND state = 'sending'",
-            params,
-        )
+        for (state, retry_ts, error), ids in groups.items():
+            for start in range(0, len(ids), _MARK_CHUNK):
+                wanted, params = in_list("id", ids[start : start + _MARK_CHUNK])
+                await conn.execute(
+                    "UPDATE timers SET state = ?, due_at = COALESCE(?, due_at), last_error = ?, updated_at = ? "  # noqa: S608
+                    f"WHERE {wanted} AND state = 'sending'",
+                    (state, retry_ts, error, stamp, *params),
+                )
+
+
+_MARK_CHUNK = 500
 
 
 async def delete_finished(store: Store, *, before: datetime) -> int:

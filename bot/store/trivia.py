@@ -216,10 +216,10 @@ class TriviaStore:
         """Every live question with when this member last had it as a quick question."""
         rows = await self._store.fetch_all(
             """
-            SELECT q.id, q.season, q.difficulty, q.wrong,
-                   (SELECT MAX(k.asked_at) FROM trivia_quick_questions k
-                    WHERE k.guild_id = ? AND k.user_id = ? AND k.question_id = q.id) AS last_asked_at
+            SELECT q.id, q.season, q.difficulty, q.wrong, k.last_asked_at
             FROM trivia_questions q
+            LEFT JOIN (SELECT question_id, MAX(asked_at) AS last_asked_at FROM trivia_quick_questions
+                       WHERE guild_id = ? AND user_id = ? GROUP BY question_id) k ON k.question_id = q.id
             WHERE q.retired = 0
             """,
             (guild_id, user_id),
