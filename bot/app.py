@@ -1,9 +1,11 @@
 """The bot: a `commands.Bot` that owns the store, the clock and the cogs.
 
-Start-up order (all in `setup_hook`, which runs once per process, unlike `on_ready`): open the
-store and migrate it, bring the content pack in if it changed, load every cog, then sync the command
-tree to the dev guild when one is configured. A global sync happens only when asked for
-(`python -m bot --sync`), because Discord rate-limits it.
+Start-up order (all in `setup_hook`, which runs once per process, unlike `on_ready`): take the
+database lock (shared: a restore refuses while any bot holds it), open the store and migrate it,
+bring the content pack in if it changed, load every cog, start the timers and, when METRICS_PORT is
+set, the /healthz and /metrics server, then sync the command tree to the dev guild when one is
+configured. A global sync happens only when asked for (`python -m bot --sync`), because Discord
+rate-limits it. Stopping: `shutdown()` (SIGTERM) finishes what is being sent, then `close()`.
 """
 
 from __future__ import annotations
@@ -21,12 +23,18 @@ from discord.ext import commands
 import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.content_sync import refresh_content
+from bot.content.snapshot import ContentSnapshot, empty_snapshot
+from bot.content_sync import imported_since, load_snapshot, refresh_content
 from bot.discord_endpoints import point_discord_py_at
+from bot.member_cache import MemberSettingsCache
 from bot.ops.dblock import DatabaseLock, DatabaseLockedError
-from bot.ops.instrument import OpsTree, check_health, interaction_seen, render_metrics, trace_config
+from bot.ops.instrument import OpsTree, check_health, interaction_seen, render_metrics
+from bot.ops.instrument import trace_config as metrics_trace
 from bot.ops.metrics import BotMetrics
 from bot.ops.server import OpsServer
+from bot.outbound import LANE_RULES, Outbound, RequestMeter
+from bot.outbound.discord_side import Sender
+from bot.outbound.discord_side import trace_config as pacing_trace
 from bot.refusals import RefusalBook
 from bot.replays import ReplayGuard, guard_parsers
 from bot.store import Store, StoreError
@@ -34,6 +42,9 @@ from bot.store.backend import close_store, open_store
 from bot.timers import TimerEngine
 
 log = logging.getLogger(__name__)
+
+CONTENT_POLL_SECONDS = 10
+"""How soon a pack imported by another process (`python -m bot content import`) is served."""
 
 
 def extension_names() -> list[str]:
@@ -58,6 +69,16 @@ class LittleThingsBot(commands.Bot):
         self, config: Config, *, clock: Clock | None = None, sync_globally: bool = False, **options: Any
     ) -> None:
         metrics = BotMetrics()
+        self.clock: Clock = clock or SystemClock()
+        # Every send that answers no interaction is paced here, under Discord's limits (bot/outbound).
+        self.outbound = Outbound(self.clock, budget=config.requests_per_second, rules=LANE_RULES)
+        self.outbound.on_wait = metrics.observe_outbound_wait
+        metrics.set_outbound_depth_source(lambda: self.outbound.pacer.depth)
+        self.request_meter = RequestMeter(lambda: self.clock.now().timestamp())
+        # discord.py takes one trace: the pacing feedback and the metrics share it.
+        trace = pacing_trace(self.request_meter, self.outbound)
+        for hook in metrics_trace(metrics).on_request_end:
+            trace.on_request_end.append(hook)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents_for(config),
@@ -65,15 +86,19 @@ class LittleThingsBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             owner_ids=set(config.owner_ids) or None,
             tree_cls=OpsTree,
-            http_trace=trace_config(metrics),
+            http_trace=trace,
             **options,
         )
         self.metrics = metrics
+        self.sender = Sender(self, self.outbound)
         self.config = config
-        self.clock: Clock = clock or SystemClock()
         self.sync_globally = sync_globally
         self._store: Store | None = None
         self._timers: TimerEngine | None = None
+        self._members: MemberSettingsCache | None = None
+        self._content_watch: asyncio.Task[None] | None = None
+        self.content: ContentSnapshot = empty_snapshot()
+        """The imported pack in memory; replaced whole (one assignment) by `reload_content`."""
         self.failed_extensions: dict[str, BaseException] = {}
         self.replays = ReplayGuard()
         """Drops an INTERACTION_CREATE or MESSAGE_CREATE delivered twice, before any handler (see bot.replays)."""
@@ -98,6 +123,35 @@ class LittleThingsBot(commands.Bot):
             raise RuntimeError("the timer engine is created in setup_hook; nothing may use it before")
         return self._timers
 
+    @property
+    def members(self) -> MemberSettingsCache:
+        """Members' spoiler levels, cached with write-through (`bot.member_cache`)."""
+        if self._members is None:
+            raise RuntimeError("the member cache is created in setup_hook; nothing may use it before")
+        return self._members
+
+    async def reload_content(self) -> None:
+        """Rebuild the content snapshot from the store (after an import) and swap it in at once."""
+        self.content = await load_snapshot(self.store)
+
+    async def check_content(self) -> bool:
+        """Swap in the pack another process imported meanwhile, if any; True when it did."""
+        if not await imported_since(self.store, self.content):
+            return False
+        await self.reload_content()
+        log.info("content pack changed in the store; now serving pack %s",
+                 self.content.show.pack_version if self.content.show else "(none)")
+        return True
+
+    async def _watch_content(self) -> None:
+        """Poll for imports made while the bot runs (wall-clock time: operations, not game time)."""
+        while True:
+            await asyncio.sleep(CONTENT_POLL_SECONDS)
+            try:
+                await self.check_content()
+            except Exception:
+                log.exception("could not check the content pack; trying again in %d s", CONTENT_POLL_SECONDS)
+
     async def start(self, token: str, *, reconnect: bool = True) -> None:
         if self.config.api_base_url or self.config.gateway_url:
             point_discord_py_at(self.config.api_base_url, self.config.gateway_url)
@@ -116,8 +170,12 @@ class LittleThingsBot(commands.Bot):
         self._store = await open_store(self.config)
         self._store.observer = self.metrics.store_queried
         await refresh_content(self._store, self.config.content_dir)
+        self._members = MemberSettingsCache(self._store)
+        await self.reload_content()
+        self._content_watch = asyncio.create_task(self._watch_content(), name="content-watch")
         self._timers = TimerEngine(self._store, self.clock, lease=timedelta(seconds=self.config.timer_lease_seconds))
         self._timers.on_launch = self.metrics.timer_fired
+        self.outbound.start()
         for name in extension_names():
             try:
                 await self.load_extension(name)
@@ -175,8 +233,11 @@ class LittleThingsBot(commands.Bot):
         left half written. (A close without `shutdown()` is like a crash for running games: the
         next start closes them with a note.)"""
         try:
+            if self._content_watch is not None:
+                self._content_watch.cancel()
             if self._timers is not None:
                 await self._timers.stop()
+            await self.outbound.stop()
             await super().close()
         finally:
             if self.ops_server is not None:
@@ -197,15 +258,15 @@ class LittleThingsBot(commands.Bot):
                 work.append(asyncio.create_task(drain(), name=f"drain:{cog.qualified_name}"))
         if self._timers is not None:
             work.append(asyncio.create_task(self._timers.stop(timeout=timeout), name="drain:timers"))
-        if not work:
-            return
+        # What the games and timers queued on their way out goes last, paced like everything else.
+        work.append(asyncio.create_task(self._drain_outbound_after(list(work)), name="drain:outbound"))
         done, pending = await asyncio.wait(work, timeout=timeout)
         for task in done:
             if not task.cancelled() and task.exception() is not None:
                 log.warning("shutdown: %s failed: %r", task.get_name(), task.exception())
         if pending:
             log.warning(
-                "shutdown: gave up after %.0f s (SHUTDOWN_TIMEOUT) with %s still sending",
+                "shutdown: gave up after %g s (SHUTDOWN_TIMEOUT) with %s still sending",
                 timeout, ", ".join(sorted(t.get_name() for t in pending)),
             )
             for task in pending:
@@ -213,6 +274,10 @@ class LittleThingsBot(commands.Bot):
             await asyncio.gather(*pending, return_exceptions=True)
         else:
             log.info("shutdown: everything under way was sent in %.2f s", time.monotonic() - started)
+
+    async def _drain_outbound_after(self, first: list[asyncio.Task[Any]]) -> None:
+        await asyncio.gather(*first, return_exceptions=True)
+        await self.outbound.drain()
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d server(s)", self.user, len(self.guilds))

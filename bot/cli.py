@@ -81,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check FILE, then replace the database with it; the replaced one is kept beside it.",
     )
     restore.add_argument("file", type=Path, help="the backup to restore")
-    sub.add_parser("healthcheck", help="exit 0 if the running bot's /healthz says it is healthy (for watchdogs)")
+    health = sub.add_parser("healthcheck", help="exit 0 if the running bot's /healthz answers healthy (for watchdogs)")
+    health.add_argument("--attempts", type=int, default=1, help="ask up to this many times before failing (default 1)")
+    health.add_argument("--wait", type=float, default=5.0, help="seconds between attempts (default 5)")
     return parser
 
 
@@ -150,7 +152,7 @@ def _ops_command(args: argparse.Namespace) -> int:
         return ops_cli.backup(config, args.file)
     if args.command == "restore":
         return ops_cli.restore(config, args.file)
-    return ops_cli.healthcheck(config)
+    return ops_cli.healthcheck(config, attempts=max(args.attempts, 1), wait=max(args.wait, 0.0))
 
 
 def _content_command(args: argparse.Namespace) -> int:

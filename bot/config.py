@@ -59,6 +59,7 @@ class Config:
     metrics_host: str = "127.0.0.1"
     log_format: Literal["human", "json"] = "human"
     shutdown_timeout: float = 10.0
+    requests_per_second: float = 45.0  # the outbound scheduler's budget, under Discord's global 50/s
 
     def with_overrides(self, **changes: object) -> Config:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -103,6 +104,7 @@ def load_config(
         metrics_host=values.get("METRICS_HOST", "").strip() or "127.0.0.1",
         log_format=_log_format(values.get("LOG_FORMAT", "")),
         shutdown_timeout=float(_positive_int(values, "SHUTDOWN_TIMEOUT", 10)),
+        requests_per_second=_requests_per_second(values.get("DISCORD_REQUESTS_PER_SECOND", "")),
     )
 
 
@@ -249,3 +251,19 @@ def _flag(values: Mapping[str, str], name: str) -> bool:
     if raw in ("1", "true", "yes", "on"):
         return True
     raise ConfigError(f"{name} must be true or false, not {raw!r}; see .env.example.")
+
+
+def _requests_per_second(raw: str) -> float:
+    """Discord allows 50 requests per second per bot; the default keeps 5 for commands' own calls."""
+    if not raw.strip():
+        return 45.0
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        value = 0.0
+    if not 1 <= value <= 50:
+        raise ConfigError(
+            f"DISCORD_REQUESTS_PER_SECOND must be a number from 1 to 50 (Discord's global limit), not {raw!r}; "
+            "see .env.example."
+        )
+    return value

@@ -12,7 +12,9 @@ import logging
 from pathlib import Path
 
 from bot.content.loader import load_pack, pack_fingerprint
+from bot.content.snapshot import ContentSnapshot, SearchIndex, empty_snapshot
 from bot.store import Store
+from bot.store import content as content_store
 from bot.store.content import sync_pack
 from bot.store.shared_pack import shared_fingerprint, sync_shared_questions
 
@@ -43,3 +45,39 @@ async def _refresh_shared(store: Store, content_dir: Path) -> None:
     loaded = load_pack(content_dir)
     if loaded.pack is not None:
         await sync_shared_questions(store, loaded.pack, fingerprint)
+
+
+async def load_snapshot(store: Store) -> ContentSnapshot:
+    """Read the imported pack once into an immutable in-memory snapshot (see `bot.content.snapshot`).
+
+    Built with the store's own read functions, so every list has the order and contents those give.
+    The pack lives in `store.content` (this process's SQLite file when community state is elsewhere).
+    """
+    store = store.content
+    async with store.transaction():  # one consistent read, even beside an import in another process
+        show = await content_store.get_show(store)
+        if show is None:
+            return empty_snapshot()
+        return await _snapshot(store, show)
+
+
+async def imported_since(store: Store, snapshot: ContentSnapshot) -> bool:
+    """True when the store holds another pack than `snapshot` (imported by `python -m bot content
+    import` while the bot runs): one small read, for a watcher to poll."""
+    return await content_store.pack_fingerprint_stored(store.content) != snapshot.fingerprint
+
+
+async def _snapshot(store: Store, show: content_store.ShowInfo) -> ContentSnapshot:
+    return ContentSnapshot(
+        fingerprint=await content_store.pack_fingerprint_stored(store),
+        show=show,
+        seasons=tuple(await content_store.list_seasons(store)),
+        people=tuple(await content_store.list_people(store)),
+        characters=tuple(await content_store.list_characters(store)),
+        cast_names=tuple(await content_store.cast_names(store)),
+        facts=tuple(await content_store.all_facts(store)),
+        fact_topics=tuple(await content_store.fact_topics(store)),
+        releases=tuple(await content_store.list_releases(store)),
+        stats=await content_store.content_stats(store),
+        search_index=SearchIndex(await content_store.search_rows(store)),
+    )

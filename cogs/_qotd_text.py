@@ -42,10 +42,6 @@ TEXT: dict[str, str] = {
         ""
         "Every question matching this server's settings was a question of the day in the last 60 days."
     ),
-    "qotd.error.channel_gone": (
-        "The question of the day channel is gone or closed to me ({reason}). "
-        "Run `/qotd setup` again."
-    ),
     # /qotd off, /qotd now
     "qotd.off.done": "Question of the day is off. Questions already posted are still revealed as usual.",
     "qotd.now.daily": "Today's question is up in {channel}.",
@@ -82,9 +78,9 @@ TEXT: dict[str, str] = {
     "qotd.stats.field": "Question of the day",
     "qotd.stats.value": "🔥 {current}-day streak · best {best}",
     "qotd.summary.title": "📊 Question of the day: the week's streaks",
-    "qotd.summary.line": "{rank}. <@{user}>: {days} days",
+    "qotd.summary.line": "{rank}. <@{user}>: {days}-day streak",
     "qotd.summary.empty": "No streaks running yet: answer today's question to start one.",
-    "qotd.summary.best": "Longest ever: <@{user}> with {days} days.",
+    "qotd.summary.best": "Longest ever: <@{user}>, a {days}-day streak.",
 }
 
 

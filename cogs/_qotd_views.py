@@ -14,7 +14,7 @@ from typing import Any, Protocol, cast
 import discord
 
 from bot.errors import UserError
-from bot.presentation.embeds import spoiler
+from bot.spoilers import wrap as spoiler
 from bot.store.qotd import QotdPost
 from bot.trivia.models import Question
 from cogs._errors import report_error

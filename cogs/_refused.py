@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.outbound import Priority
 from bot.refusals import Refusal
 
 if TYPE_CHECKING:
@@ -64,8 +65,7 @@ def dm_teller(bot: LittleThingsBot, user_id: int) -> Tell:
     """Tell a member in a DM (for posts made by a timer, long after the command's interaction expired)."""
 
     async def tell(text: str) -> None:
-        channel = await bot.create_dm(discord.Object(id=user_id))
-        await channel.send(text, allowed_mentions=NO_PINGS)
+        await bot.sender.dm(user_id, priority=Priority.REMINDER, content=text, allowed_mentions=NO_PINGS)
 
     return tell
 

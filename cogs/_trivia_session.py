@@ -25,6 +25,7 @@ from bot.store.trivia import TriviaStore
 from bot.trivia.game import Game, GameOver, GameState, RoundResult, RoundStart
 from bot.trivia.models import GameMode
 from cogs import _trivia_render as render
+from cogs._trivia_output import GameOutput
 from cogs._trivia_views import AnswerButton, ReportButton, persistent_view
 
 log = logging.getLogger(__name__)
@@ -42,20 +43,20 @@ class GameSession:
         self,
         *,
         game: Game,
-        channel: discord.abc.Messageable,
+        output: GameOutput,
         store: TriviaStore,
         clock: Clock,
         on_end: Callable[[GameSession], Awaitable[None] | None],
         on_refused: Callable[[discord.HTTPException], Awaitable[Any]] | None = None,
     ) -> None:
         self.game = game
-        self.channel = channel
+        self.output = output
         self.store = store
         self.clock = clock
         self.lock = asyncio.Lock()
         self.round_id: int | None = None
         self.start: RoundStart | None = None
-        self.message: discord.Message | None = None
+        self.message_id: int | None = None
         self.task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._on_end = on_end
@@ -106,17 +107,20 @@ class GameSession:
             game_id=game.game_id, round_no=start.number, question_id=start.question.id, posted_at=start.posted_at
         )
         self.start = start
-        self.message = None
+        self.message_id = None
         self._wake.clear()
         extra: dict[str, Any] = {"view": self._answer_view(start)} if self.mode is GameMode.BUTTONS else {}
-        self.message = await self.channel.send(
+        self.message_id = await self.output.send(
             embed=render.question_embed(start, self.mode, start.deadline), allowed_mentions=NO_PINGS, **extra
         )
         # The countdown starts when the question is on screen, not when we began posting it.
         deadline = game.mark_posted(self.clock.now())
         if deadline is not None and (deadline - start.deadline) >= timedelta(seconds=1):
-            await self.message.edit(embed=render.question_embed(start, self.mode, deadline))
-        await self.store.set_round_message(self.round_id, self.message.id)
+            await self.output.edit(
+                self.message_id, embed=render.question_embed(start, self.mode, deadline), allowed_mentions=NO_PINGS,
+                **extra,
+            )
+        await self.store.set_round_message(self.round_id, self.message_id)
 
     async def _wait_for_reveal(self) -> None:
         game = self.game
@@ -135,15 +139,16 @@ class GameSession:
             hint = game.take_hint(self.clock.now())
             if hint is not None:
                 number = game.round_number
-                await self.channel.send(f"Hint for question {number}: `{hint}`", allowed_mentions=NO_PINGS)
+                await self.output.send(content=f"Hint for question {number}: `{hint}`", allowed_mentions=NO_PINGS)
 
     async def _close_question(self) -> RoundResult:
         assert self.round_id is not None and self.start is not None
         now = self.clock.now()
         result = self.game.close_round(now)
         await self.store.close_round(self.round_id, result.answers, now)
-        if self.message is not None:
-            await self.message.edit(
+        if self.message_id is not None:
+            await self.output.edit(
+                self.message_id,
                 embed=render.reveal_embed(self.start, result, self.mode),
                 view=self._closed_view(self.start, result.correct_choice),
                 allowed_mentions=NO_PINGS,
@@ -153,7 +158,7 @@ class GameSession:
     async def _finish(self, over: GameOver, *, stopped_by: int | None = None) -> None:
         await self.store.finish_game(self.game.game_id, over, stopped_by=stopped_by)
         try:
-            await self.channel.send(embed=render.final_embed(over, stopped_by=stopped_by), allowed_mentions=NO_PINGS)
+            await self.output.send(embed=render.final_embed(over, stopped_by=stopped_by), allowed_mentions=NO_PINGS)
         finally:
             await self._ended()
 
@@ -194,9 +199,9 @@ class GameSession:
             was_open = self.game.round_open
             over = self.game.stop(self.clock.now())
             await self.store.finish_game(self.game.game_id, over, stopped_by=user_id)
-            if was_open and self.message is not None and self.start is not None:
+            if was_open and self.message_id is not None and self.start is not None:
                 with contextlib.suppress(discord.HTTPException):
-                    await self.message.edit(view=self._closed_view(self.start, None, report=False))
+                    await self.output.edit(self.message_id, view=self._closed_view(self.start, None, report=False))
         await self._ended()
         return over
 
@@ -211,9 +216,9 @@ class GameSession:
             over = self.game.stop(self.clock.now())
             await self.store.finish_game(self.game.game_id, over)
             try:
-                if was_open and self.message is not None and self.start is not None:
-                    await self.message.edit(view=self._closed_view(self.start, None, report=False))
-                await self.channel.send(SHUTDOWN_NOTE, allowed_mentions=NO_PINGS)
+                if was_open and self.message_id is not None and self.start is not None:
+                    await self.output.edit(self.message_id, view=self._closed_view(self.start, None, report=False))
+                await self.output.send(content=SHUTDOWN_NOTE, allowed_mentions=NO_PINGS)
             except discord.HTTPException as exc:
                 log.warning("could not tell channel %s that its trivia game ended: %s", self.game.channel_id, exc)
         await self._ended()

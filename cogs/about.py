@@ -1,4 +1,7 @@
-"""`/about`: what the bot is, the show, the content pack and the commands, all read from the store."""
+"""`/about`: what the bot is, the show, the content pack and the commands.
+
+Everything in it comes from the content snapshot, so the embed is built once per snapshot (an
+import or an approved community question replaces the snapshot, and with it this embed)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import LittleThingsBot
-from bot.store.content import content_stats, get_show
+from bot.content.snapshot import ContentSnapshot
 
 EMBED_COLOUR = discord.Colour.from_rgb(233, 140, 120)
 
@@ -32,7 +35,13 @@ class About(commands.Cog):
                 )
 
     async def build_embed(self) -> discord.Embed:
-        info = await get_show(self.bot.store)
+        """The shared /about embed of the current snapshot; nothing may change it."""
+        content = self.bot.content
+        embed: discord.Embed = content.cached(("about",), lambda: self._embed(content))
+        return embed
+
+    def _embed(self, content: ContentSnapshot) -> discord.Embed:
+        info = content.show
         embed = discord.Embed(
             title="Little Things fan bot",
             colour=EMBED_COLOUR,
@@ -60,7 +69,7 @@ class About(commands.Cog):
                 )[:1024],
                 inline=False,
             )
-            stats = await content_stats(self.bot.store)
+            stats = content.stats
             embed.add_field(
                 name=f"Content pack {info.pack_version}",
                 value=(
@@ -74,7 +83,6 @@ class About(commands.Cog):
         embed.add_field(name="Commands", value=commands_text[:1024] or "none yet", inline=False)
         embed.set_footer(text="A fan project; not affiliated with Dice Media or Netflix.")
         return embed
-
 
     def refusals_text(self, guild_id: int) -> str:
         """For moderators, privately: posts Discord refused here lately (each also logged once at WARNING)."""

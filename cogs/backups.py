@@ -78,7 +78,7 @@ class Backups(commands.Cog):
             log.info("automatic backup %s was already made before a restart; not making it twice", timer.key)
             return
         dest = config.backup_dir / backup_name(now)
-        backend = backend_for(config.database_path)
+        backend = backend_for(config)
         try:
             check = await asyncio.to_thread(backend.backup, dest)
         except BackupError as exc:

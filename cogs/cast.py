@@ -1,7 +1,8 @@
 """/cast and /character: who plays whom, forgiving of typos and partial names.
 
-Names are matched by `bot.presentation.names` (rapidfuzz) against every name and alias in the store;
-a name that matches nothing clearly gets the closest names back, ephemerally.
+Names are matched by `bot.presentation.names` (rapidfuzz) against every name and alias in the content
+snapshot; a name that matches nothing clearly gets the closest names back, ephemerally. Cards and
+name resolutions are built once per snapshot and spoiler level (`cogs.recaps.rendered`).
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from discord.ext import commands
 from bot.errors import NotFoundError
 from bot.presentation import cards, names
 from bot.store import Store
-from bot.store import content as content_store
 from bot.store.content import CastName
-from cogs.recaps import EPHEMERAL, offered_names, require_show, send_card, watched_by
+from cogs.recaps import EPHEMERAL, content_of, offered_names, rendered, require_show, send_card, watched_by
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,14 @@ class Cast(commands.Cog):
         store: Store = self.bot.store  # type: ignore[attr-defined]
         return store
 
-    async def _names(self) -> list[CastName]:
-        return await content_store.cast_names(self.store)
+    def _resolve(
+        self, interaction: discord.Interaction, name: str, kinds: tuple[str, ...]
+    ) -> tuple[names.NameMatch | None, list[names.NameMatch]]:
+        content = content_of(interaction)
+        resolved: tuple[names.NameMatch | None, list[names.NameMatch]] = content.cached(
+            ("resolve", name, kinds), lambda: names.resolve(name, content.cast_names, kinds=kinds), open_ended=True
+        )
+        return resolved
 
     @app_commands.command(name="cast")
     @app_commands.describe(name="An actor or a character (optional: without it, the whole cast)", ephemeral=EPHEMERAL)
@@ -63,38 +69,42 @@ class Cast(commands.Cog):
         ephemeral: bool = False,
     ) -> None:
         """The cast, or one actor: who they play, in which seasons, and a few facts."""
-        store = self.store
-        show = await require_show(store)
+        content = content_of(interaction)
+        show = require_show(content)
         if name is None:
-            people = await content_store.list_people(store)
-            characters = await content_store.list_characters(store)
-            watched = await watched_by(store, interaction)
-            card = cards.cast_list_card(show.show.title, people, characters, watched)
+            watched = await watched_by(interaction)
+            card = rendered(content, ("cast", watched), lambda: cards.cast_list_card(
+                show.show.title, content.people, content.characters, watched))
             await send_card(interaction, card, ephemeral=ephemeral)
             return
-        match, close = names.resolve(name, await self._names(), kinds=PEOPLE_AND_CHARACTERS)
+        match, close = self._resolve(interaction, name, PEOPLE_AND_CHARACTERS)
         if match is None:
             raise _no_match(name, await self._visible(interaction, close), "anyone")
         if match.kind == "character":
-            character = await content_store.get_character(store, match.id)
+            character = content.character(match.id)
             if character is None:
                 raise _no_match(name, await self._visible(interaction, close), "anyone")
             if character.played_by is None:
-                watched = await watched_by(store, interaction)
-                await send_card(interaction, cards.character_card(character, None, watched), ephemeral=ephemeral)
+                watched = await watched_by(interaction)
+                unplayed = character
+                card = rendered(content, ("character", character.id, watched),
+                                lambda: cards.character_card(unplayed, None, watched))
+                await send_card(interaction, card, ephemeral=ephemeral)
                 return
             person_id = character.played_by
         else:
             person_id = match.id
-        person = await content_store.get_person(store, person_id)
+        person = content.person(person_id)
         if person is None:
             raise _no_match(name, await self._visible(interaction, close), "anyone")
-        played = await content_store.characters_played_by(store, person.id)
-        watched = await watched_by(store, interaction)
-        await send_card(interaction, cards.person_card(person, played, watched), ephemeral=ephemeral)
+        actor = person
+        watched = await watched_by(interaction)
+        card = rendered(content, ("person", person.id, watched),
+                        lambda: cards.person_card(actor, list(content.characters_played_by(actor.id)), watched))
+        await send_card(interaction, card, ephemeral=ephemeral)
 
     async def _offered_names(self, interaction: discord.Interaction) -> list[CastName]:
-        return await offered_names(self.store, interaction)
+        return await offered_names(interaction)
 
     async def _visible(self, interaction: discord.Interaction, close: list[names.NameMatch]) -> list[names.NameMatch]:
         """Did-you-mean names, without characters the member has not reached yet."""
@@ -111,17 +121,20 @@ class Cast(commands.Cog):
         self, interaction: discord.Interaction, name: app_commands.Range[str, 1, 100], ephemeral: bool = False
     ) -> None:
         """A character: who plays them and their arc season by season."""
-        store = self.store
-        await require_show(store)
-        match, close = names.resolve(name, await self._names(), kinds=CHARACTERS)
+        content = content_of(interaction)
+        require_show(content)
+        match, close = self._resolve(interaction, name, CHARACTERS)
         if match is None:
             raise _no_match(name, await self._visible(interaction, close), "a character")
-        character = await content_store.get_character(store, match.id)
-        if character is None:
+        found = content.character(match.id)
+        if found is None:
             raise _no_match(name, await self._visible(interaction, close), "a character")
-        actor = await content_store.get_person(store, character.played_by) if character.played_by else None
-        watched = await watched_by(store, interaction)
-        await send_card(interaction, cards.character_card(character, actor, watched), ephemeral=ephemeral)
+        character = found
+        actor = content.person(character.played_by) if character.played_by else None
+        watched = await watched_by(interaction)
+        card = rendered(content, ("character", character.id, watched),
+                        lambda: cards.character_card(character, actor, watched))
+        await send_card(interaction, card, ephemeral=ephemeral)
 
     @character.autocomplete("name")
     async def character_autocomplete(

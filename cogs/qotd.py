@@ -14,6 +14,7 @@ top-level command, and `/qotd streak` is for everyone), so setup/off/now are gua
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 from datetime import date, datetime, timedelta
@@ -25,9 +26,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import NotFoundError, UserError
-from bot.presentation.cards import hides
+from bot.outbound import Priority
 from bot.qotd import (
     choose_question,
+    hidden_season,
     local_day,
     next_post_at,
     parse_post_time,
@@ -151,8 +153,10 @@ class Qotd(commands.Cog):
         first_day, first_at = next_post_at(at, zone, after=now, done_days=done)
         hhmm = at.strftime("%H:%M")
         try:
-            await channel.send(
-                say("qotd.setup.announce", time=hhmm, zone=zone.key, first=f"<t:{int(first_at.timestamp())}:F>"),
+            await self.bot.sender.post(
+                channel.id, priority=Priority.GAME, guild_id=guild_id, what="question-of-the-day set-up",
+                content=say("qotd.setup.announce", time=hhmm, zone=zone.key,
+                            first=f"<t:{int(first_at.timestamp())}:F>"),
                 allowed_mentions=NO_PINGS,
             )
         except (discord.Forbidden, discord.NotFound) as exc:
@@ -286,10 +290,11 @@ class Qotd(commands.Cog):
             if existing is not None and existing.message_id is not None:
                 return  # posted early with /qotd now, or by a delivery that crashed before being marked
         new = await self._new_post(config, day, kind)
-        channel = self.bot.get_partial_messageable(config.channel_id, guild_id=config.guild_id)
+        post_in_channel = functools.partial(self.bot.sender.post, config.channel_id, priority=Priority.REMINDER,
+                                            guild_id=config.guild_id, what="question of the day")
         if new is None:
-            await channel.send(say("qotd.post.none_left", reason=say("qotd.error.none_left")),
-                               allowed_mentions=NO_PINGS, nonce=nonce)
+            await post_in_channel(content=say("qotd.post.none_left", reason=say("qotd.error.none_left")),
+                                  allowed_mentions=NO_PINGS, nonce=nonce)
             return
         if kind == "daily":
             post, _ = await qotd_store.claim_daily(store, new)
@@ -298,8 +303,8 @@ class Qotd(commands.Cog):
         question = await self.trivia.get_question(post.question_id)
         assert question is not None
         try:
-            message = await channel.send(embed=views.question_embed(post, question), view=views.question_view(post),
-                                         allowed_mentions=NO_PINGS, nonce=nonce)
+            message = await post_in_channel(embed=views.question_embed(post, question),
+                                            view=views.question_view(post), allowed_mentions=NO_PINGS, nonce=nonce)
         except (discord.Forbidden, discord.NotFound):
             await qotd_store.delete_unsent(store, post.id)  # the day stays open for a retry or /qotd now
             raise
@@ -317,7 +322,7 @@ class Qotd(commands.Cog):
             return None
         labels, correct = shuffled_choices(question.answer, question.wrong, self.rng.randrange(1 << 30))
         watched = await qotd_store.min_spoiler_season(self.bot.store, config.guild_id)
-        hidden = question.season if hides(watched, question.season) else None
+        hidden = hidden_season(question.text, labels, question.season, watched)
         return NewPost(guild_id=config.guild_id, channel_id=config.channel_id, day=day, kind=kind,
                        question_id=question.id, choices=labels, correct_index=correct, hidden_season=hidden,
                        posted_at=now, reveal_at=now + OPEN_FOR)
@@ -335,16 +340,20 @@ class Qotd(commands.Cog):
             return
         question = await self.trivia.get_question(post.question_id)
         assert question is not None
-        message = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id).get_partial_message(
-            post.message_id)
         try:
-            await message.edit(embed=views.revealed_embed(post, question, result.right, result.answers),
-                               view=views.revealed_view(post), allowed_mentions=NO_PINGS)
+            await self.bot.sender.edit(
+                post.channel_id, post.message_id, priority=Priority.REMINDER, guild_id=post.guild_id,
+                what="question-of-the-day reveal",
+                embed=views.revealed_embed(post, question, result.right, result.answers),
+                view=views.revealed_view(post), allowed_mentions=NO_PINGS,
+            )
         except discord.HTTPException as exc:
             log.warning("could not reveal question of the day %s: %s", post.id, exc)
 
     async def _post_summary(self, config: QotdConfig, *, nonce: str) -> None:
         last = await qotd_store.last_revealed_day(self.bot.store, config.guild_id)
+        if last is None:
+            return  # no question answered yet: nothing to sum up
         living = await qotd_store.streaks(self.bot.store, config.guild_id, since=last)
         ranked = top_streaks(living, last, limit=SUMMARY_SIZE)
         lines = [say("qotd.summary.line", rank=i, user=uid, days=days) for i, (uid, days) in enumerate(ranked, 1)]
@@ -353,8 +362,9 @@ class Qotd(commands.Cog):
             lines.append("\n" + say("qotd.summary.best", user=best[0].user_id, days=best[0].best))
         embed = discord.Embed(title=say("qotd.summary.title"), colour=views.COLOUR,
                               description="\n".join(lines) if ranked else say("qotd.summary.empty"))
-        channel = self.bot.get_partial_messageable(config.channel_id, guild_id=config.guild_id)
-        await channel.send(embed=embed, nonce=nonce, allowed_mentions=NO_PINGS)
+        await self.bot.sender.post(config.channel_id, priority=Priority.REMINDER, guild_id=config.guild_id,
+                                   what="question-of-the-day summary", embed=embed, nonce=nonce,
+                                   allowed_mentions=NO_PINGS)
 
 
 async def setup(bot: LittleThingsBot) -> None:

@@ -1,6 +1,7 @@
 """/recap, /fact, /search and /spoilers: reading about the show, with each member's spoiler guard.
 
-Thin adapter: options are parsed here, text comes from the content store, and the cards are laid
+Thin adapter: options are parsed here, text comes from the content snapshot (`bot.content.snapshot`,
+in memory; the member's spoiler level is the only store read, cached), and the cards are laid
 out by `bot.presentation` (pure, unit-tested) before being turned into discord.Embed objects.
 Recap pages turn with Previous/Next buttons whose custom ids carry the asker and the target page,
 so they keep working after a restart and refuse anyone else.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -18,13 +20,13 @@ from discord.ext import commands
 
 from bot import spoilers
 from bot.content.models import MAX_SEASON
+from bot.content.snapshot import ContentSnapshot
 from bot.errors import NotFoundError, UserError
 from bot.presentation import cards, names
 from bot.presentation.embeds import EmbedDraft, fit_embed, group_for_messages
 from bot.store import Store
 from bot.store import content as content_store
 from bot.store.content import ShowInfo
-from bot.store.members import get_spoiler_season, set_spoiler_season
 from cogs._errors import report_error
 
 log = logging.getLogger(__name__)
@@ -41,30 +43,43 @@ EPHEMERAL = "Only you see the answer (default: everyone in the channel)"
 # -- shared by the recap and cast cogs ------------------------------------------------------------
 
 
-async def require_show(store: Store) -> ShowInfo:
+def content_of(interaction: discord.Interaction) -> ContentSnapshot:
+    """The content snapshot current when the command started (an import swaps in a new one)."""
+    content: ContentSnapshot = interaction.client.content  # type: ignore[attr-defined]
+    return content
+
+
+def require_show(content: ContentSnapshot) -> ShowInfo:
     """The show's info, or a clear error when no content pack has been imported."""
-    show = await content_store.get_show(store)
-    if show is None:
+    if content.show is None:
         raise NotFoundError(EMPTY_PACK)
-    return show
+    return content.show
 
 
-async def watched_by(store: Store, interaction: discord.Interaction) -> int | None:
-    """The member's spoiler limit; None in DMs or when they never set one."""
+async def watched_by(interaction: discord.Interaction) -> int | None:
+    """The member's spoiler limit; None in DMs or when they never set one. Cached per member."""
     if interaction.guild_id is None:
         return None
-    return await get_spoiler_season(store, interaction.guild_id, interaction.user.id)
+    members = interaction.client.members  # type: ignore[attr-defined]
+    season: int | None = await members.spoiler_season(interaction.guild_id, interaction.user.id)
+    return season
 
 
-async def offered_names(store: Store, interaction: discord.Interaction) -> list[content_store.CastName]:
+async def offered_names(interaction: discord.Interaction) -> list[content_store.CastName]:
     """Names that may be suggested to this member: characters they have not reached yet are left out
-    (a suggestion cannot hold spoiler tags); actors are always offered."""
-    entries = await content_store.cast_names(store)
-    watched = await watched_by(store, interaction)
-    if watched is None:
-        return entries
-    firsts = {c.id: spoilers.first_season(c) for c in await content_store.list_characters(store)}
-    return [e for e in entries if e.kind != "character" or spoilers.offered(firsts.get(e.id), watched)]
+    (a suggestion cannot hold spoiler tags); actors are always offered. One list per spoiler level
+    and snapshot."""
+    content = content_of(interaction)
+    watched = await watched_by(interaction)
+
+    def build() -> list[content_store.CastName]:
+        if watched is None:
+            return list(content.cast_names)
+        firsts = {c.id: spoilers.first_season(c) for c in content.characters}
+        return [e for e in content.cast_names if e.kind != "character" or spoilers.offered(firsts.get(e.id), watched)]
+
+    offered: list[content_store.CastName] = content.cached(("offered-names", watched), build)
+    return offered
 
 
 def to_embed(draft: EmbedDraft) -> discord.Embed:
@@ -81,11 +96,28 @@ def embed_groups(draft: EmbedDraft) -> list[list[discord.Embed]]:
     return [[to_embed(d) for d in group] for group in group_for_messages(fit_embed(draft))]
 
 
+Card = EmbedDraft | list[list[discord.Embed]]
+"""A card as a draft, or already rendered by `rendered` (built once per snapshot)."""
+
+
+def rendered(
+    content: ContentSnapshot, key: Any, build: Callable[[], EmbedDraft], *, open_ended: bool = False
+) -> list[list[discord.Embed]]:
+    """The embeds for `build()`'s draft, made once per snapshot and spoiler level (`key` says which).
+
+    The embeds are shared between answers: nothing may change them after this.
+    """
+    groups: list[list[discord.Embed]] = content.cached(
+        ("embeds", key), lambda: embed_groups(build()), open_ended=open_ended
+    )
+    return groups
+
+
 async def send_card(
-    interaction: discord.Interaction, draft: EmbedDraft, *, ephemeral: bool, view: discord.ui.View | None = None
+    interaction: discord.Interaction, draft: Card, *, ephemeral: bool, view: discord.ui.View | None = None
 ) -> None:
     """Answer with the card; if it needs more than one message, the rest follow."""
-    groups = embed_groups(draft)
+    groups = embed_groups(draft) if isinstance(draft, EmbedDraft) else draft
     if view is not None:
         await interaction.response.send_message(
             embeds=groups[0], view=view, ephemeral=ephemeral, allowed_mentions=NONE
@@ -132,8 +164,7 @@ class RecapNav(discord.ui.DynamicItem[discord.ui.Button[Any]],
                 raise UserError(
                     "Only the person who asked for this recap can turn its pages. Run /recap to browse yourself."
                 )
-            draft, view = await recap_page(interaction, self.season, self.episode or None)
-            groups = embed_groups(draft)
+            groups, view = await recap_page(interaction, self.season, self.episode or None)
             await interaction.response.edit_message(embeds=groups[0], view=view, allowed_mentions=NONE)
         except Exception as exc:  # dynamic items have no view on_error: take the one error path here
             await report_error(interaction, exc)
@@ -141,19 +172,21 @@ class RecapNav(discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 async def recap_page(
     interaction: discord.Interaction, season_number: int, episode_number: int | None
-) -> tuple[EmbedDraft, discord.ui.View]:
+) -> tuple[list[list[discord.Embed]], discord.ui.View]:
     """The recap card for a season (or one of its episodes) and its Previous/Next buttons."""
-    store = store_of(interaction)
-    show = await require_show(store)
-    seasons = [s.number for s in await content_store.list_seasons(store)]
-    season = await content_store.get_season(store, season_number)
-    if season is None:
+    content = content_of(interaction)
+    show = require_show(content)
+    seasons = content.season_numbers
+    found = content.season(season_number)
+    if found is None:
         listed = ", ".join(map(str, seasons)) or "none"
         raise NotFoundError(f"There is no Season {season_number} in the content pack (seasons: {listed}).")
-    watched = await watched_by(store, interaction)
+    season = found
+    watched = await watched_by(interaction)
     owner = interaction.user.id
     if episode_number is None:
-        draft = cards.season_card(show.show.title, season, show.season_count, watched)
+        draft = rendered(content, ("season", season.number, watched),
+                         lambda: cards.season_card(show.show.title, season, show.season_count, watched))
         index = seasons.index(season.number)
         before = seasons[index - 1] if index > 0 else None
         after = seasons[index + 1] if index + 1 < len(seasons) else None
@@ -169,7 +202,9 @@ async def recap_page(
                 f"Season {season.number} has no episode {episode_number} "
                 f"(it has {len(episodes)}: {', '.join(map(str, episodes)) or 'none'}).{guess}"
             )
-        draft = cards.episode_card(show.show.title, season, episode, watched)
+        shown = episode
+        draft = rendered(content, ("episode", season.number, episode.number, watched),
+                         lambda: cards.episode_card(show.show.title, season, shown, watched))
         index = episodes.index(episode.number)
         before = episodes[index - 1] if index > 0 else None
         after = episodes[index + 1] if index + 1 < len(episodes) else None
@@ -217,14 +252,14 @@ class Recaps(commands.Cog):
         ephemeral: bool = False,
     ) -> None:
         """Recap a season (or an episode) of the show, with buttons to move between them."""
-        draft, view = await recap_page(interaction, season, episode)
-        await send_card(interaction, draft, ephemeral=ephemeral, view=view)
+        groups, view = await recap_page(interaction, season, episode)
+        await send_card(interaction, groups, ephemeral=ephemeral, view=view)
 
     @recap.autocomplete("season")
     async def recap_season_autocomplete(
         self, interaction: discord.Interaction, current: Any
     ) -> list[app_commands.Choice[int]]:
-        seasons = await content_store.list_seasons(self.store)
+        seasons = content_of(interaction).seasons
         return [
             app_commands.Choice(name=f"Season {s.number} ({s.year}, {s.platform})", value=s.number)
             for s in seasons
@@ -240,8 +275,8 @@ class Recaps(commands.Cog):
             number = int(season)
         except (TypeError, ValueError):
             return []
-        episodes = await content_store.list_episodes(self.store, number)
-        watched = await watched_by(self.store, interaction)
+        episodes = content_of(interaction).episodes(number)
+        watched = await watched_by(interaction)
         shown = [(e, spoilers.episode_choice_name(e, watched)) for e in episodes]
         return [
             app_commands.Choice(name=name, value=e.number)
@@ -255,10 +290,10 @@ class Recaps(commands.Cog):
     @app_commands.describe(topic="Only facts about this topic (optional)", ephemeral=EPHEMERAL)
     async def fact(self, interaction: discord.Interaction, topic: str | None = None, ephemeral: bool = False) -> None:
         """A random fact about the show, its seasons, cast or making."""
-        store = self.store
-        await require_show(store)
+        content = content_of(interaction)
+        require_show(content)
         if topic is not None:
-            topics = await content_store.fact_topics(store)
+            topics = content.fact_topics
             key = topic.strip().casefold().replace(" ", "-")
             if key not in topics:
                 spoken = [t.replace("-", " ") for t in topics]
@@ -267,18 +302,19 @@ class Recaps(commands.Cog):
                 raise NotFoundError(f"There are no facts about {topic!r}.{guess} Topics: {', '.join(spoken)}.")
             topic = key
         channel = interaction.channel_id or 0
-        fact = await content_store.random_fact(store, topic, exclude_id=self.last_fact.get(channel))
+        fact = content.random_fact(topic, exclude_id=self.last_fact.get(channel))
         if fact is None:
             raise NotFoundError("The content pack has no facts yet.")
         self.last_fact[channel] = fact.id
-        watched = await watched_by(store, interaction)
-        await send_card(interaction, cards.fact_card(fact, watched), ephemeral=ephemeral)
+        watched = await watched_by(interaction)
+        card = rendered(content, ("fact", fact.id, watched), lambda: cards.fact_card(fact, watched))
+        await send_card(interaction, card, ephemeral=ephemeral)
 
     @fact.autocomplete("topic")
     async def fact_topic_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        topics = await content_store.fact_topics(self.store)
+        topics = content_of(interaction).fact_topics
         return [
             app_commands.Choice(name=t.replace("-", " "), value=t)
             for t in topics
@@ -293,21 +329,23 @@ class Recaps(commands.Cog):
         self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 100], ephemeral: bool = False
     ) -> None:
         """Search the recaps, facts and cast."""
-        store = self.store
-        await require_show(store)
+        content = content_of(interaction)
+        require_show(content)
         if content_store.fts_query(query) is None:
             await self._search_help(interaction, f"I need at least one word to search for, not {query!r}.")
             return
-        hits = await content_store.search(store, query, limit=SEARCH_LIMIT)
+        hits = content.search(query, limit=SEARCH_LIMIT)
         if not hits:
             await self._search_help(interaction, f"Nothing in the recaps, facts or cast matches {query!r}.", query)
             return
-        watched = await watched_by(store, interaction)
-        await send_card(interaction, cards.search_card(query, hits, watched), ephemeral=ephemeral)
+        watched = await watched_by(interaction)
+        card = rendered(content, ("search", query, watched), lambda: cards.search_card(query, hits, watched),
+                        open_ended=True)
+        await send_card(interaction, card, ephemeral=ephemeral)
 
     async def _search_help(self, interaction: discord.Interaction, problem: str, query: str = "") -> None:
         """Not an error: say what went wrong and what to try, from the names the pack knows."""
-        entries = await offered_names(self.store, interaction)
+        entries = await offered_names(interaction)
         close = names.closest(query, entries, limit=3) if query else []
         if close:
             hint = "Did you mean " + ", ".join(f"**{m.name}**" for m in close) + "?"
@@ -335,13 +373,14 @@ class Recaps(commands.Cog):
     ) -> None:
         """Set how far you have watched, so later seasons stay hidden."""
         assert interaction.guild_id is not None  # guild_only
-        store = self.store
+        members = self.bot.members  # type: ignore[attr-defined]
         if off and season is not None:
             raise UserError("Give a season or `off`, not both.")
         if off or season is not None:
             now = self.bot.clock.now()  # type: ignore[attr-defined]
-            await set_spoiler_season(store, interaction.guild_id, interaction.user.id, None if off else season, now=now)
-        current = await get_spoiler_season(store, interaction.guild_id, interaction.user.id)
+            await members.set_spoiler_season(interaction.guild_id, interaction.user.id, None if off else season,
+                                             now=now)
+        current = await members.spoiler_season(interaction.guild_id, interaction.user.id)
         text = _spoiler_status(current, changed=off or season is not None)
         await interaction.response.send_message(text, ephemeral=ephemeral, allowed_mentions=NONE)
 

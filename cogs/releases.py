@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot import horizons
 from bot.errors import PermissionDeniedError, UserError
+from bot.outbound import Priority
 from bot.scheduling import DEFAULT_OFFSETS, RELEASE_KIND, format_duration, parse_when, release_timer_specs
 from bot.store import content as content_store
 from bot.store import events as event_store
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DM_PACE = 0.05  # real seconds between DMs: rate-limit courtesy, not timer time
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -79,6 +79,8 @@ async def toggle_role(interaction: discord.Interaction) -> None:
     if role is None:
         raise UserError("There is no release reminder role yet; a moderator can set one with /settings announcements.")
     has = any(r.id == role.id for r in member.roles)
+    # Changing roles is another REST call, which may wait its turn under Discord's limits: defer first.
+    await interaction.response.defer(ephemeral=True, thinking=True)
     try:
         if has:
             await member.remove_roles(role, reason="asked to stop release reminders")
@@ -88,7 +90,7 @@ async def toggle_role(interaction: discord.Interaction) -> None:
         raise UserError(
             f"I can't hand out {role.mention}: I need Manage Roles and my role must be above it. Ask a moderator."
         ) from exc
-    await interaction.response.send_message(
+    await interaction.followup.send(
         f"Done: {role.mention} removed." if has else f"Done: you now have {role.mention}.",
         ephemeral=True,
         allowed_mentions=NO_PINGS,
@@ -231,20 +233,22 @@ class Releases(commands.Cog):
             headline = release_headline(release.title, release.release_at, offset, missed=missed)
             ann = await settings_store.announcements(self.bot.store, release.guild_id)
             if ann.channel_id is not None:
-                await self._announce(release, ann.channel_id, ann.role_id, headline, firing.nonce)
-            await self._dm_all(release, headline, firing.nonce, ann.channel_id)
+                await self._announce(release, ann.channel_id, ann.role_id, headline, firing.nonce, firing.timer.due_at)
+            await self._dm_all(release, headline, firing.nonce, ann.channel_id, firing.timer.due_at)
         if any(int(t.payload["offset"]) == 0 for t in (*firing.timers, *firing.skipped)):
             await event_store.set_release_state(self.bot.store, release.id, "released", now=self.bot.clock.now())
 
     async def _announce(
-        self, release: Release, channel_id: int, role_id: int | None, headline: str, nonce: str
+        self, release: Release, channel_id: int, role_id: int | None, headline: str, nonce: str, due_at: datetime
     ) -> None:
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=release.guild_id)
         text = f"<@&{role_id}> {headline}" if role_id else headline
         roles = [discord.Object(id=role_id)] if role_id else False
         mentions = discord.AllowedMentions(everyone=False, users=False, roles=roles, replied_user=False)
         try:
-            await channel.send(text, allowed_mentions=mentions, nonce=nonce)
+            await self.bot.sender.post(
+                channel_id, priority=Priority.REMINDER, guild_id=release.guild_id, due_at=due_at,
+                what=f"release {release.id} announcement", content=text, allowed_mentions=mentions, nonce=nonce,
+            )
         except (discord.Forbidden, discord.NotFound) as exc:
             # The release stays (DMs still go out); its creator and the log hear about the channel once.
             await report_refused(
@@ -255,20 +259,28 @@ class Releases(commands.Cog):
         except discord.HTTPException as exc:
             raise timer_error(exc) from exc
 
-    async def _dm_all(self, release: Release, headline: str, nonce: str, channel_id: int | None) -> None:
-        closed: list[int] = []
+    async def _dm_all(
+        self, release: Release, headline: str, nonce: str, channel_id: int | None, due_at: datetime
+    ) -> None:
+        """Queue every DM at once; the scheduler paces them after any game or reminder traffic."""
         text = f"{headline}\n-# You asked for this with /remindme release. Stop with `/remindme release stop:True`."
-        for index, user_id in enumerate(await event_store.list_optins(self.bot.store, release.guild_id)):
-            if index:
-                await asyncio.sleep(DM_PACE)
+
+        async def one(user_id: int) -> int | None:
             try:
-                dm = await self.bot.create_dm(discord.Object(id=user_id))
-                await dm.send(text, allowed_mentions=NO_PINGS, nonce=nonce_for(f"{nonce}:{user_id}"))
+                await self.bot.sender.dm(
+                    user_id, due_at=due_at, content=text, allowed_mentions=NO_PINGS,
+                    nonce=nonce_for(f"{nonce}:{user_id}"),
+                )
             except discord.Forbidden:
-                closed.append(user_id)
-                await event_store.opt_out(self.bot.store, release.guild_id, user_id)
+                return user_id
             except discord.HTTPException as exc:
                 log.warning("release %s: DM to %s failed: %s", release.id, user_id, exc)
+            return None
+
+        optins = await event_store.list_optins(self.bot.store, release.guild_id)
+        closed = [u for u in await asyncio.gather(*(one(u) for u in optins)) if u is not None]
+        for user_id in closed:
+            await event_store.opt_out(self.bot.store, release.guild_id, user_id)
         if not closed:
             return
         log.info("release %s: %d member(s) have closed DMs; opted them out", release.id, len(closed))
@@ -278,12 +290,12 @@ class Releases(commands.Cog):
             "I couldn't DM these members a release reminder (their DMs are closed), so I stopped their release DMs. "
             "Open your DMs and use `/remindme release` to get them again:"
         )
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=release.guild_id)
         for chunk in mention_chunks(header, closed):
             users = [discord.Object(id=u) for u in closed if f"<@{u}>" in chunk]
             try:
-                await channel.send(
-                    chunk, allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=users)
+                await self.bot.sender.post(
+                    channel_id, priority=Priority.REMINDER, guild_id=release.guild_id, what="closed-DM notice",
+                    content=chunk, allowed_mentions=discord.AllowedMentions(everyone=False, roles=False, users=users),
                 )
             except discord.HTTPException as exc:
                 log.warning("release %s: could not tell members about closed DMs: %s", release.id, exc)

@@ -19,7 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
-from bot.store.members import get_spoiler_season
+from bot.outbound import Priority
 from bot.store.settings import trivia_answer_seconds
 from bot.store.trivia import GameRecord, Scope, TriviaStore
 from bot.trivia.game import AnswerStatus, Game, GameSettings
@@ -30,6 +30,7 @@ from bot.trivia.suggestions import parse_suggestion
 from cogs import _trivia_render as render
 from cogs._qotd_stats import add_qotd_streak
 from cogs._refused import followup_teller, report_refused
+from cogs._trivia_output import GameOutput
 from cogs._trivia_session import NO_PINGS, GameSession
 from cogs._trivia_views import (
     COG_NAME,
@@ -106,9 +107,12 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         channel = self.bot.get_partial_messageable(channel_id)
         try:
             if open_message is not None:
-                await _disable_buttons(await channel.fetch_message(open_message))
-            await channel.send(
-                "The trivia game in this channel was interrupted by a restart and has ended. "
+                view = _disabled_view(await channel.fetch_message(open_message))
+                await self.bot.sender.edit(channel_id, open_message, priority=Priority.GAME, view=view)
+            await self.bot.sender.post(
+                channel_id,
+                priority=Priority.GAME,
+                content="The trivia game in this channel was interrupted by a restart and has ended. "
                 "Points from the questions already revealed are kept. Start a new one with `/trivia start`.",
                 allowed_mentions=NO_PINGS,
             )
@@ -146,45 +150,59 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
                 "Typed trivia is turned off on this bot: it needs Discord's message content intent "
                 "(the bot owner sets TRIVIA_TYPED_MODE=true). Use `mode: buttons` instead."
             )
-        running = await self.store.running_game(channel_id)
-        if running is not None:
-            raise UserError(self._running_text(running))
+        here = self.sessions.get(channel_id)
+        if here is not None:
+            game_here = here.game
+            raise UserError(_running_text(game_here.game_id, game_here.starter_id, game_here.round_number,
+                                          game_here.total_rounds))
         now = self.bot.clock.now()
         last = self._last_start.get(channel_id)
         if last is not None and now - last < START_COOLDOWN:
             wait = (START_COOLDOWN - (now - last)).total_seconds()
             raise UserError(f"A game was just started here. Try again in {wait:.0f} s.")
 
+        # Everything below reads the database, which a rush of starts queues up: answer Discord at once
+        # (its 3 s are for this first answer) and let the intro replace "thinking…". The channel is
+        # reserved meanwhile, so a second start here is told to wait instead of racing this one.
+        self._last_start[channel_id] = now
+        await interaction.response.defer(thinking=True)
         explicit = None if season == "all" else int(season)
         max_season = None
-        if explicit is None:
-            max_season = await get_spoiler_season(self.bot.store, guild_id, interaction.user.id)
-        seconds = await trivia_answer_seconds(self.bot.store, guild_id)
-        question_filter = QuestionFilter(
-            seasons=frozenset({explicit}) if explicit else None,
-            max_season=max_season,
-            difficulty=None if difficulty == "any" else difficulty,
-            need_choices=game_mode is GameMode.BUTTONS,
-        )
-        candidates = await self.store.question_candidates(guild_id)
-        ids = select_questions(candidates, rounds, question_filter, self.rng)
-        questions = await self.store.get_questions(ids)
-        if not questions:
-            note = f" (your spoiler setting stops at season {max_season})" if max_season is not None else ""
-            raise NotFoundError(f"No questions match those choices{note}. Try another season or difficulty.")
+        try:
+            running = await self.store.running_game(channel_id)
+            if running is not None:
+                raise UserError(self._running_text(running))
+            if explicit is None:
+                max_season = await self.bot.members.spoiler_season(guild_id, interaction.user.id)
+            seconds = await trivia_answer_seconds(self.bot.store, guild_id)
+            question_filter = QuestionFilter(
+                seasons=frozenset({explicit}) if explicit else None,
+                max_season=max_season,
+                difficulty=None if difficulty == "any" else difficulty,
+                need_choices=game_mode is GameMode.BUTTONS,
+            )
+            candidates = await self.store.question_candidates(guild_id)
+            ids = select_questions(candidates, rounds, question_filter, self.rng)
+            questions = await self.store.get_questions(ids)
+            if not questions:
+                note = f" (your spoiler setting stops at season {max_season})" if max_season is not None else ""
+                raise NotFoundError(f"No questions match those choices{note}. Try another season or difficulty.")
+        except UserError:
+            self._release_channel(channel_id, last)
+            await _retract(interaction)  # the error then goes out privately, not as the public answer
+            raise
         settings = GameSettings(rounds=len(questions), mode=game_mode, answer_seconds=seconds,
                                 seasons=(explicit,) if explicit else None, max_season=max_season,
                                 difficulty=None if difficulty == "any" else difficulty)
         game_id = await self.store.create_game(guild_id=guild_id, channel_id=channel_id,
                                                starter_id=interaction.user.id, settings=settings,
                                                question_ids=[q.id for q in questions], now=now)
-        self._last_start[channel_id] = now
         game = Game(game_id=game_id, guild_id=guild_id, channel_id=channel_id, starter_id=interaction.user.id,
                     settings=settings, questions=questions, rng=self.rng)
-        assert interaction.channel is not None
-        session = GameSession(game=game, channel=interaction.channel,  # type: ignore[arg-type]
-                              store=self.store, clock=self.bot.clock, on_end=self._session_ended,
-                              on_refused=self._refused_teller(interaction, game_id))
+        output = GameOutput(channel_id=channel_id, guild_id=guild_id, sender=self.bot.sender, clock=self.bot.clock,
+                            interaction=interaction)
+        session = GameSession(game=game, output=output, store=self.store, clock=self.bot.clock,
+                              on_end=self._session_ended, on_refused=self._refused_teller(interaction, game_id))
         self.sessions[channel_id] = session
         self._by_game[game_id] = session
 
@@ -193,11 +211,19 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
                else "Type your answer in this channel; the first right answer wins, two hints help.")
         where = f"season {explicit}" if explicit else (
             f"seasons 1-{max_season} (your spoiler setting)" if max_season is not None else "all seasons")
-        await interaction.response.send_message(
-            f"🎬 **Trivia** (game #{game_id}) started by {interaction.user.mention}: {len(questions)} questions"
-            f"{fewer}, {where}, {difficulty} difficulty, {settings.window.seconds} s each. {how}",
-            allowed_mentions=NO_PINGS,
-        )
+        try:
+            await interaction.followup.send(
+                f"🎬 **Trivia** (game #{game_id}) started by {interaction.user.mention}: {len(questions)} questions"
+                f"{fewer}, {where}, {difficulty} difficulty, {settings.window.seconds} s each. {how}",
+                allowed_mentions=NO_PINGS,
+            )
+        except discord.HTTPException:
+            # Discord refused the intro (or forgot the interaction): the game never showed, so it must
+            # not hold the channel, and its token cannot carry the questions either.
+            await self.store.finish_game(game_id, game.stop(self.bot.clock.now()))
+            self._session_ended(session)
+            await _retract(interaction)
+            raise
         session.launch()
 
     def _refused_teller(
@@ -216,11 +242,14 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         return refused
 
     def _running_text(self, running: GameRecord) -> str:
-        return (
-            f"A trivia game is already running in this channel: game #{running.id}, started by "
-            f"<@{running.starter_id}>, on question {max(running.current_round, 1)} of {len(running.question_ids)}. "
-            "Use `/trivia stop` to end it first."
-        )
+        return _running_text(running.id, running.starter_id, running.current_round, len(running.question_ids))
+
+    def _release_channel(self, channel_id: int, previous: datetime | None) -> None:
+        """Undo the reservation of a start that failed, so the member may try again at once."""
+        if previous is None:
+            self._last_start.pop(channel_id, None)
+        else:
+            self._last_start[channel_id] = previous
 
     # -- /trivia stop ----------------------------------------------------------------------------
 
@@ -278,7 +307,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         """Answer one quick trivia question on your own (scored apart from games)."""
         assert interaction.guild_id is not None
         guild_id, user_id = interaction.guild_id, interaction.user.id
-        max_season = await get_spoiler_season(self.bot.store, guild_id, user_id)
+        max_season = await self.bot.members.spoiler_season(guild_id, user_id)
         candidates = await self.store.quick_candidates(guild_id, user_id)
         ids = select_questions(candidates, 1, QuestionFilter(max_season=max_season, need_choices=True), self.rng)
         question = await self.store.get_question(ids[0]) if ids else None
@@ -406,6 +435,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         if action == "approve":
             question = await self.store.approve_suggestion(suggestion_id, guild_id=interaction.guild_id,
                                                            reviewer_id=interaction.user.id, now=now)
+            await self.bot.reload_content()  # /about counts the questions
             done = f"Approved #{suggestion_id}: it is now question `{question.id}`."
         else:
             await self.store.reject_suggestion(suggestion_id, guild_id=interaction.guild_id,
@@ -417,13 +447,26 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
     async def _review_page(self, interaction: discord.Interaction) -> tuple[discord.Embed, discord.ui.View | None]:
         assert interaction.guild_id is not None
         reports = await self.store.open_reports(interaction.guild_id, limit=REVIEW_REPORTS)
-        pending = await self.store.pending_suggestions(interaction.guild_id, limit=1)
-        if not pending:
+        suggestion, count = await self.store.first_pending_suggestion(interaction.guild_id)
+        if suggestion is None:
             return render.reports_embed(reports), None
-        count = await self.store.count_pending_suggestions(interaction.guild_id)
-        suggestion = pending[0]
         view = persistent_view(ReviewButton("approve", suggestion.id), ReviewButton("reject", suggestion.id))
         return render.suggestion_embed(suggestion, count, reports), view
+
+
+def _running_text(game_id: int, starter_id: int, current_round: int, total: int) -> str:
+    return (
+        f"A trivia game is already running in this channel: game #{game_id}, started by "
+        f"<@{starter_id}>, on question {max(current_round, 1)} of {total}. Use `/trivia stop` to end it first."
+    )
+
+
+async def _retract(interaction: discord.Interaction) -> None:
+    """Remove the public "thinking…" answer, so the error that follows is a private followup."""
+    try:
+        await interaction.delete_original_response()
+    except discord.HTTPException as exc:
+        log.info("could not remove the thinking message of a refused /trivia start: %s", exc)
 
 
 def _require_moderator(interaction: discord.Interaction) -> None:
@@ -438,13 +481,13 @@ def _quick_choices(quick_id: int, answer: str, wrong: tuple[str, ...]) -> list[s
     return labels
 
 
-async def _disable_buttons(message: discord.Message) -> None:
-    """Grey out an interrupted question's answer buttons (a click would only be told it is closed)."""
+def _disabled_view(message: discord.Message) -> discord.ui.View:
+    """An interrupted question's answer buttons greyed out (a click would only be told it is closed)."""
     view = BotView.from_message(message, timeout=None)
     for item in view.children:
         if isinstance(item, discord.ui.Button):
             item.disabled = True
-    await message.edit(view=view)
+    return view
 
 
 async def _ephemeral(interaction: discord.Interaction, text: str) -> None:

@@ -7,6 +7,7 @@ custom id carries the party id, so they keep working after a restart.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import re
@@ -20,6 +21,7 @@ from discord.ext import commands
 
 from bot import horizons, spoilers
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
+from bot.outbound import Priority
 from bot.scheduling import (
     PARTY_KIND,
     format_offset,
@@ -33,7 +35,6 @@ from bot.scheduling.ics import IcsParty, party_ics
 from bot.store import content as content_store
 from bot.store import events as event_store
 from bot.store.events import NewParty, Party, RsvpStatus
-from bot.store.members import get_spoiler_season
 from bot.timers import Firing, ReportedTimerError, nonce_for
 from cogs._errors import report_error
 from cogs._refused import dm_teller, report_refused
@@ -115,7 +116,7 @@ async def party_choices(interaction: discord.Interaction, current: str) -> list[
     if interaction.guild_id is None:
         return []
     parties = await event_store.list_parties(app(interaction).store, interaction.guild_id)
-    watched = await get_spoiler_season(app(interaction).store, interaction.guild_id, interaction.user.id)
+    watched = await app(interaction).members.spoiler_season(interaction.guild_id, interaction.user.id)
     needle = current.strip().lower().lstrip("#")
     out = []
     for party in parties:
@@ -133,6 +134,7 @@ class WatchParty(commands.Cog):
 
     def __init__(self, bot: LittleThingsBot) -> None:
         self.bot = bot
+        self._background: set[asyncio.Task[None]] = set()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(RsvpButton)
@@ -140,6 +142,8 @@ class WatchParty(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(RsvpButton)
+        for task in list(self._background):
+            task.cancel()
 
     # -- rendering -------------------------------------------------------------------------------
 
@@ -162,15 +166,19 @@ class WatchParty(commands.Cog):
         embed.set_footer(text=f"Watch party #{party.id} · {party.timezone}{repeat}")
         return embed
 
-    async def refresh_announcement(self, party: Party, *, quiet: bool = False) -> None:
+    async def refresh_announcement(
+        self, party: Party, *, quiet: bool = False, priority: Priority = Priority.GAME
+    ) -> None:
+        """Re-render the announcement (GAME priority: a member who changed the party waits for it)."""
         if party.message_id is None:
             return
-        message = self.bot.get_partial_messageable(party.channel_id, guild_id=party.guild_id).get_partial_message(
-            party.message_id
-        )
         view = None if party.state == "cancelled" else rsvp_view(party.id)
         try:
-            await message.edit(embed=await self.render(party), view=view, allowed_mentions=NO_PINGS)
+            await self.bot.sender.edit(
+                party.channel_id, party.message_id, priority=priority, guild_id=party.guild_id,
+                what=f"party {party.id} announcement", embed=await self.render(party), view=view,
+                allowed_mentions=NO_PINGS,
+            )
         except discord.HTTPException as exc:
             log.log(logging.INFO if quiet else logging.WARNING,
                     "could not update the announcement of party %s: %s", party.id, exc)
@@ -237,8 +245,9 @@ class WatchParty(commands.Cog):
         )
         self.bot.timers.notify()
         try:
-            message = await text.send(
-                embed=await self.render(party), view=rsvp_view(party.id), allowed_mentions=NO_PINGS
+            message = await self.bot.sender.post(
+                text.id, priority=Priority.GAME, guild_id=guild.id, what=f"party {party.id} announcement",
+                embed=await self.render(party), view=rsvp_view(party.id), allowed_mentions=NO_PINGS,
             )
         except (discord.Forbidden, discord.NotFound) as exc:
             await self._drop(party, now)
@@ -249,6 +258,7 @@ class WatchParty(commands.Cog):
 
         event_id, note = await self._new_event(
             party,
+            message.id,
             voice_id=voice.id if voice else None,
             stage=isinstance(voice, discord.StageChannel),
             text_name=text.name,
@@ -269,14 +279,12 @@ class WatchParty(commands.Cog):
     async def list_(self, interaction: discord.Interaction) -> None:
         """Upcoming watch parties in this server."""
         assert interaction.guild_id is not None
-        parties = await event_store.list_parties(self.bot.store, interaction.guild_id)
-        watched = await get_spoiler_season(self.bot.store, interaction.guild_id, interaction.user.id)
+        watched = await self.bot.members.spoiler_season(interaction.guild_id, interaction.user.id)
         lines = []
-        for party in parties:
-            going = (await event_store.rsvp_counts(self.bot.store, party.id))["going"]
+        for party in await event_store.upcoming_with_going(self.bot.store, interaction.guild_id):
             repeat = " · weekly" if party.repeat == "weekly" else ""
             title = spoilers.party_title(f"**{party.title}**", party.season, watched)
-            lines.append(f"`#{party.id}` {title}: {when_line(party.starts_at)} · {going} going{repeat}")
+            lines.append(f"`#{party.id}` {title}: {when_line(party.starts_at)} · {party.going} going{repeat}")
         embed = discord.Embed(
             title="Upcoming watch parties",
             colour=discord.Colour.blurple(),
@@ -359,7 +367,9 @@ class WatchParty(commands.Cog):
         if going:
             header = f"❌ **{found.title}** ({when_line(found.starts_at)}) was cancelled."
             try:
-                await self._send_chunks(found.channel_id, found.guild_id, mention_chunks(header, going), nonce=None)
+                await self._send_chunks(
+                    found.channel_id, found.guild_id, mention_chunks(header, going), nonce=None, priority=Priority.GAME
+                )
                 told = f" I told the {len(going)} member(s) who were going."
             except discord.HTTPException as exc:
                 log.warning("could not tell the members of party %s it was cancelled: %s", found.id, exc)
@@ -454,7 +464,8 @@ class WatchParty(commands.Cog):
             going = [r.user_id for r in await event_store.list_rsvps(self.bot.store, party.id, status="going")]
             try:
                 await self._send_chunks(
-                    party.channel_id, party.guild_id, mention_chunks(header, going), nonce=firing.nonce
+                    party.channel_id, party.guild_id, mention_chunks(header, going), nonce=firing.nonce,
+                    priority=Priority.REMINDER, due_at=firing.timer.due_at,
                 )
             except (discord.Forbidden, discord.NotFound) as exc:
                 await self._refused_reminder(party, exc)
@@ -467,24 +478,32 @@ class WatchParty(commands.Cog):
     async def _refused_reminder(self, party: Party, exc: discord.HTTPException) -> None:
         """Discord will refuse every later reminder too: cancel the party and tell its creator why, privately."""
         await self._drop(party, self.bot.clock.now())
-        await self.refresh_announcement(await event_store.get_party(self.bot.store, party.id) or party, quiet=True)
+        await self.refresh_announcement(await event_store.get_party(self.bot.store, party.id) or party, quiet=True,
+                                        priority=Priority.BACKGROUND)
         await report_refused(
             self.bot, exc, what="watch-party reminder", guild_id=party.guild_id, channel_id=party.channel_id,
             tell=dm_teller(self.bot, party.creator_id),
             intro=f"Your watch party #{party.id} **{party.title}** is cancelled: I couldn't post its reminder. ",
         )
 
-    async def _send_chunks(self, channel_id: int, guild_id: int, chunks: list[str], *, nonce: str | None) -> None:
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=guild_id)
+    async def _send_chunks(
+        self,
+        channel_id: int,
+        guild_id: int,
+        chunks: list[str],
+        *,
+        nonce: str | None,
+        priority: Priority,
+        due_at: datetime | None = None,
+    ) -> None:
         for index, text in enumerate(chunks):
             users = [discord.Object(id=int(uid)) for uid in _MENTION.findall(text)]
             mentions = discord.AllowedMentions(everyone=False, roles=False, users=users, replied_user=False)
-            if nonce is None:
-                await channel.send(text, allowed_mentions=mentions)
-            else:
-                await channel.send(
-                    text, allowed_mentions=mentions, nonce=nonce if index == 0 else nonce_for(nonce, index)
-                )
+            extra: dict[str, Any] = {} if nonce is None else {"nonce": nonce if index == 0 else nonce_for(nonce, index)}
+            await self.bot.sender.post(
+                channel_id, priority=priority, guild_id=guild_id, due_at=due_at, what="watch-party reminder",
+                content=text, allowed_mentions=mentions, **extra,
+            )
 
     async def _started(self, party: Party, *, late: bool) -> None:
         """Start the voice event at the party's time; move a weekly party on, or finish a one-off."""
@@ -517,7 +536,7 @@ class WatchParty(commands.Cog):
         await event_store.set_party_messages(
             self.bot.store, moved.id, message_id=moved.message_id, scheduled_event_id=event_id, now=now
         )
-        await self.refresh_announcement(moved)
+        await self.refresh_announcement(moved, priority=Priority.BACKGROUND)
 
     # -- scheduled events ------------------------------------------------------------------------
 
@@ -543,17 +562,25 @@ class WatchParty(commands.Cog):
         return payload
 
     async def _new_event(
-        self, party: Party, *, voice_id: int | None, stage: bool, text_name: str, allowed: bool
+        self, party: Party, message_id: int, *, voice_id: int | None, stage: bool, text_name: str, allowed: bool
     ) -> tuple[int | None, str]:
+        """Create the party's Discord event now if the server's event bucket has room, else in the background.
+
+        Discord lets a server create only about 5 events per 10 s, so a rush of parties must not keep
+        each member waiting minutes for a followup: theirs is queued and saved when it is made.
+        """
         missing = "I didn't create a Discord event: I need the **Manage Events** permission for that."
         if not allowed:
             return None, missing
+        payload = self._event_payload(party, voice_id=voice_id, location=f"#{text_name}", stage=stage)
+        pending = self.bot.sender.create_event_soon(party.guild_id, payload, priority=Priority.BACKGROUND)
+        if self.bot.outbound.queued(pending):
+            task = asyncio.create_task(self._event_later(party.id, message_id, pending))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+            return None, "Discord limits how fast a server gets new events: the Discord event follows in a few minutes."
         try:
-            event_id = await create_event(
-                self.bot,
-                party.guild_id,
-                self._event_payload(party, voice_id=voice_id, location=f"#{text_name}", stage=stage),
-            )
+            event_id: int = await pending
         except discord.Forbidden:
             return None, missing
         except discord.HTTPException as exc:
@@ -562,6 +589,22 @@ class WatchParty(commands.Cog):
             log.warning("could not create a scheduled event for party %s: %s", party.id, exc)
             return None, "Discord didn't accept the event, so there is no Discord event for this party."
         return event_id, "I also created a Discord event for it."
+
+    async def _event_later(self, party_id: int, message_id: int, pending: asyncio.Future[int]) -> None:
+        """Save an event created in the background, or cancel it if its party was cancelled meanwhile."""
+        try:
+            event_id = await pending
+        except discord.HTTPException as exc:
+            log.warning("could not create the scheduled event for party %s: %s", party_id, exc)
+            return
+        party = await event_store.get_party(self.bot.store, party_id)
+        if party is None or party.state != "scheduled":
+            if party is not None:
+                await edit_event(self.bot, party.guild_id, event_id, status=STATUS_CANCELED)
+            return
+        await event_store.set_party_messages(
+            self.bot.store, party_id, message_id=message_id, scheduled_event_id=event_id, now=self.bot.clock.now()
+        )
 
     async def _next_event(self, party: Party, old_id: int) -> int | None:
         """A new Discord event for a weekly party's next occurrence, like the previous one."""

@@ -228,12 +228,13 @@ def test_a_backup_cut_short_is_refused(backup_file: Path, target: Path, tmp_path
     assert ops_cli.restore(config_for(target), short, now=NOW) == 1
     line = one_line(capsys.readouterr().err)
     assert line == f"error: {short} is cut short: {len(data) // 2} of {len(data)} bytes; the copy is incomplete"
-    assert_untouched_but_lock(target, before)
+    assert_untouched(target, before)
 
 
-def assert_untouched_but_lock(target: Path, before: bytes) -> None:
+def assert_untouched(target: Path, before: bytes) -> None:
+    """The database is as it was and nothing was created beside it (not even the lock file)."""
     assert target.read_bytes() == before
-    assert sorted(p.name for p in target.parent.iterdir()) == ["bot.sqlite3", "bot.sqlite3.lock"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["bot.sqlite3"]
 
 
 def test_a_file_from_a_newer_bot_is_refused(backup_file: Path, target: Path, capsys) -> None:
@@ -245,7 +246,7 @@ def test_a_file_from_a_newer_bot_is_refused(backup_file: Path, target: Path, cap
     assert ops_cli.restore(config_for(target), backup_file, now=NOW) == 1
     line = one_line(capsys.readouterr().err)
     assert "from a newer version of the bot" in line and f"schema version {latest_version() + 1}" in line
-    assert_untouched_but_lock(target, before)
+    assert_untouched(target, before)
 
 
 @pytest.mark.parametrize(
@@ -263,7 +264,7 @@ def test_a_file_that_is_no_database_is_refused(
     before = target.read_bytes()
     assert ops_cli.restore(config_for(target), file, now=NOW) == 1
     assert words in one_line(capsys.readouterr().err)
-    assert_untouched_but_lock(target, before)
+    assert_untouched(target, before)
 
 
 def test_a_database_of_some_other_program_is_refused(target: Path, tmp_path: Path, capsys) -> None:
@@ -275,12 +276,32 @@ def test_a_database_of_some_other_program_is_refused(target: Path, tmp_path: Pat
     before = target.read_bytes()
     assert ops_cli.restore(config_for(target), other, now=NOW) == 1
     assert "is not a Little Things bot database (schema version 0)" in one_line(capsys.readouterr().err)
-    assert_untouched_but_lock(target, before)
+    assert_untouched(target, before)
 
 
 def test_a_missing_backup_file_is_one_line(target: Path, tmp_path: Path, capsys) -> None:
     assert ops_cli.restore(config_for(target), tmp_path / "nope.sqlite3", now=NOW) == 1
     assert "no such file" in one_line(capsys.readouterr().err)
+    assert ops_cli.restore(config_for(target), tmp_path, now=NOW) == 1
+    assert "is a folder, not a backup file" in one_line(capsys.readouterr().err)
+
+
+def test_a_bad_file_for_a_new_machine_creates_nothing(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_text("not a database")
+    fresh = tmp_path / "new" / "data" / "bot.sqlite3"
+    assert ops_cli.restore(config_for(fresh), bad, now=NOW) == 1
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_raw_copy_of_a_live_wal_database_is_checked_without_touching_it(database: Path, tmp_path: Path) -> None:
+    """Someone copies the bot's file while it runs (WAL mode): the in-place check writes nothing beside it."""
+    raw = tmp_path / "raw" / "copy.sqlite3"
+    raw.parent.mkdir()
+    raw.write_bytes(database.read_bytes())
+    check = SqliteBackup(tmp_path / "unused.sqlite3").check(raw, read_only=True)
+    assert check.schema_version == latest_version() and check.rows["guild_settings"] == 1
+    assert [p.name for p in raw.parent.iterdir()] == ["copy.sqlite3"]
 
 
 def test_check_catches_a_damaged_page(backup_file: Path) -> None:

@@ -99,3 +99,12 @@ def test_shards_from_the_environment() -> None:
 def test_bad_shard_settings_name_the_setting(shards: str, count: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_config({"DISCORD_TOKEN": GOOD_TOKEN, "SHARDS": shards, "SHARD_COUNT": count}, env_file=None)
+
+
+def test_the_outbound_request_budget_defaults_under_discords_limit() -> None:
+    assert load_config({"DISCORD_TOKEN": GOOD_TOKEN}, env_file=None).requests_per_second == 45
+    config = load_config({"DISCORD_TOKEN": GOOD_TOKEN, "DISCORD_REQUESTS_PER_SECOND": "30"}, env_file=None)
+    assert config.requests_per_second == 30
+    for bad in ("0", "51", "fast"):
+        with pytest.raises(ConfigError, match=r"DISCORD_REQUESTS_PER_SECOND.*1 to 50.*env\.example"):
+            load_config({"DISCORD_TOKEN": GOOD_TOKEN, "DISCORD_REQUESTS_PER_SECOND": bad}, env_file=None)

@@ -5,7 +5,8 @@ Used by the end-to-end tests and the terminal playground (`python -m bot play`).
 `await fake.slash("about")`, `await fake.click(reply, "custom_id", user="bob")`,
 `await fake.submit_modal(values={...})`, `await fake.say("general", "hi", user="alice")`.
 Everything the bot sent is in `fake.calls` / `fake.sent_messages()`, and every body real Discord
-would refuse is in `fake.violations`.
+would refuse is in `fake.violations`. `LocalDiscord(rate_limited=True)` also plays Discord's rate
+limits (`fake.ratelimits`: buckets, 429s, the invalid-request counter; see `ratelimits.py`).
 """
 
 from bot.localdiscord.actions import Actor

@@ -79,7 +79,8 @@ class InteractionRecord:
             if original is not None and not original.loading and not original.deleted:
                 return Reply(self, "message", original)
             if original is not None and original.deleted:
-                return Reply(self, "message", self.followups[0] if self.followups else original)
+                # "Thinking…" taken back: what the user sees is the followup that comes next (often private).
+                return Reply(self, "message", self.followups[0]) if self.followups else None
             return None
         if kind == DEFERRED_UPDATE:
             return Reply(self, "deferred_update", self.original)

@@ -89,6 +89,7 @@ class Failure:
     global_limit: bool = False
     errors: dict[str, Any] | None = None
     used: int = field(default=0)
+    skip: int = 0  # matching calls still to let through before failing
 
     def body(self) -> dict[str, Any]:
         if self.status == 429:

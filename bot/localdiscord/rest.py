@@ -68,8 +68,13 @@ class RestApi:
             started=loop_time,
         )
         fake.calls.append(call)
+        limited = fake.ratelimits.check(method, route, params) if fake.ratelimits is not None else None
         try:
-            status, body, headers = await self._serve(request, call)
+            if limited is not None and not limited.allowed:
+                call.json, call.files = await self._read_body(request)
+                status, body, headers = 429, limited.body, dict(limited.headers)
+            else:
+                status, body, headers = await self._serve(request, call)
         except ApiError as error:
             status, body, headers = error.status, error.body(), {}
         except Exception:
@@ -84,7 +89,9 @@ class RestApi:
             )
         else:
             fake.feed.notify()
-        headers = {**self._ratelimit_headers(route), **headers}
+        headers = {**(limited.headers if limited is not None else self._ratelimit_headers(route)), **headers}
+        if fake.ratelimits is not None:
+            fake.ratelimits.observe(status, headers, injected=call.injected)
         if body is NO_CONTENT:
             return web.Response(status=status, headers=headers)
         return web.Response(status=status, body=json.dumps(body).encode(), headers={**headers, **JSON_HEADERS})

@@ -34,6 +34,7 @@ from bot.localdiscord.ids import SnowflakeFactory
 from bot.localdiscord.interactions import InteractionRecord, Reply, base_payload, new_token
 from bot.localdiscord.messages import Attachment, Message
 from bot.localdiscord.model import Channel, ChannelType, Guild, Member, Perm, Role, User, World, default_world
+from bot.localdiscord.ratelimits import RateLimiter
 from bot.localdiscord.recording import Failure, RestCall, Violation, make_failure
 from bot.localdiscord.rest import RestApi
 from bot.localdiscord.spec import SpecValidator
@@ -68,6 +69,7 @@ class LocalDiscord:
     `clock` should be the bot's own clock (tests pass their VirtualClock) so message timestamps,
     snowflakes and "is this event in the past?" agree with the bot. `ack_deadline` is Discord's
     3-second limit for a first answer (None switches it off, e.g. while debugging the bot).
+    `rate_limited` plays Discord's rate limits (`fake.ratelimits` holds the buckets and counters).
     """
 
     def __init__(
@@ -81,6 +83,7 @@ class LocalDiscord:
         ack_deadline: float | None = 3.0,
         default_timeout: float = 5.0,
         shard_count: int = 1,
+        rate_limited: bool = False,
     ) -> None:
         self.world = world or default_world()
         self.shard_count = shard_count  # what GET /gateway/bot recommends
@@ -100,6 +103,8 @@ class LocalDiscord:
         self.gateway = Gateway(self)
         self.rest = RestApi(self)
         self.board = MessageBoard(self)
+        # Discord's rate limits, on the stand-in's clock (`ratelimits.py`); None plays no limits.
+        self.ratelimits = RateLimiter(lambda: self.clock.now().timestamp()) if rate_limited else None
 
         self.calls: list[RestCall] = []
         self.violations: list[Violation] = []
@@ -270,6 +275,14 @@ class LocalDiscord:
         elif not add and target.id in member.roles:
             member.roles.remove(target.id)
         await self.gateway.dispatch("GUILD_MEMBER_UPDATE", {**member.to_payload(), "guild_id": str(self.guild.id)})
+
+    async def add_channel(self, name: str, *, kind: ChannelType = ChannelType.GUILD_TEXT) -> Channel:
+        """A moderator creates a channel (CHANNEL_CREATE), e.g. many of them for a rate-limit benchmark."""
+        position = max((c.position for c in self.guild.channels.values()), default=-1) + 1
+        channel = Channel(self.next_id(), name, kind, guild_id=self.guild.id, position=position)
+        self.guild.channels[channel.id] = channel
+        await self.gateway.dispatch("CHANNEL_CREATE", channel.to_payload())
+        return channel
 
     async def add_member(self, username: str, *, global_name: str | None = None) -> User:
         """Someone joins the server (GUILD_MEMBER_ADD)."""
@@ -584,8 +597,11 @@ class LocalDiscord:
         retry_after: float = 0.05,
         global_limit: bool = False,
         errors: dict[str, Any] | None = None,
+        after: int = 0,
     ) -> Failure:
         """Answer the next `times` calls to `method route` with an error, exactly as Discord would.
+
+        `after` lets that many matching calls through first (e.g. refuse a game's question, not its intro).
 
         `route` is Discord's template (`"/channels/{channel_id}/messages"`). Codes and messages
         default by status (403 → 50013 Missing Permissions, 429 with `retry_after`, `Via` and
@@ -604,12 +620,16 @@ class LocalDiscord:
             global_limit=global_limit,
             errors=errors,
         )
+        failure.skip = after
         self.failures.append(failure)
         return failure
 
     def take_failure(self, method: str, route: str | None) -> Failure | None:
         for failure in self.failures:
             if failure.method == method and failure.route == route and failure.used < failure.times:
+                if failure.skip > 0:
+                    failure.skip -= 1
+                    return None
                 failure.used += 1
                 if failure.used >= failure.times:
                     self.failures.remove(failure)

@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from bot.config import Config
 from bot.ops.dblock import DatabaseLock, DatabaseLockedError
 from bot.store.core import latest_version
 
@@ -71,9 +72,9 @@ class BackupBackend(Protocol):
     def restore(self, file: Path, *, now: datetime) -> RestoreResult: ...
 
 
-def backend_for(database_path: Path) -> BackupBackend:
+def backend_for(config: Config) -> BackupBackend:
     """The backend for the configured store (SQLite is the only one so far)."""
-    return SqliteBackup(database_path)
+    return SqliteBackup(config.database_path)
 
 
 def backup_name(moment: datetime) -> str:
@@ -144,8 +145,14 @@ class SqliteBackup:
 
     # -- check -----------------------------------------------------------------------------------
 
-    def check(self, file: Path, *, expect_rows: dict[str, int] | None = None) -> DatabaseCheck:
-        """Open `file` and prove it is a whole bot database this code can use, or raise `BackupError`."""
+    def check(
+        self, file: Path, *, expect_rows: dict[str, int] | None = None, read_only: bool = False
+    ) -> DatabaseCheck:
+        """Open `file` and prove it is a whole bot database this code can use, or raise `BackupError`.
+
+        `read_only` opens it immutable: no lock, no journal, nothing written beside it (for a file
+        that is not ours yet, such as the one a restore was given).
+        """
         if not file.is_file():
             raise BackupError(f"{file}: no such file")
         size = file.stat().st_size
@@ -159,7 +166,7 @@ class SqliteBackup:
         if expected is not None and size < expected:
             raise BackupError(f"{file} is cut short: {size} of {expected} bytes; the copy is incomplete")
         try:
-            with _connect(file) as conn:
+            with _connect(file, read_only=read_only) as conn:
                 problems = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
                 if problems != ["ok"]:
                     raise BackupError(f"{file} is damaged: {problems[0]}")
@@ -183,7 +190,14 @@ class SqliteBackup:
     # -- restore ---------------------------------------------------------------------------------
 
     def restore(self, file: Path, *, now: datetime) -> RestoreResult:
-        """Put `file` in place of the database; the one replaced is kept as `<db>.replaced-<time>`."""
+        """Put `file` in place of the database; the one replaced is kept as `<db>.replaced-<time>`.
+
+        The file is checked where it lies before anything is created; the copy put in place is
+        checked again (it is what the bot will open).
+        """
+        if file.is_dir():
+            raise BackupError(f"{file} is a folder, not a backup file")
+        self.check(file, read_only=True)
         lock = DatabaseLock(self.database)
         try:
             lock.acquire_exclusive()
@@ -200,8 +214,6 @@ class SqliteBackup:
                 check = self.check(staged)
             except FileNotFoundError as exc:
                 raise BackupError(f"{file}: no such file") from exc
-            except IsADirectoryError as exc:
-                raise BackupError(f"{file} is a folder, not a backup file") from exc
             except BackupError as exc:
                 raise BackupError(str(exc).replace(str(staged), str(file))) from exc
             _fsync(staged)
@@ -232,8 +244,12 @@ class SqliteBackup:
 
 
 @contextlib.contextmanager
-def _connect(path: Path) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+def _connect(path: Path, *, read_only: bool = False) -> Iterator[sqlite3.Connection]:
+    if read_only:
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_S)
+    else:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_S)
     try:
         yield conn
     finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
@@ -25,7 +26,7 @@ def backup(config: Config, file: Path | None, *, now: datetime | None = None) ->
     folder = config.backup_dir or config.database_path.parent / "backups"
     dest = file if file is not None else folder / backup_name(now)
     try:
-        check = backend_for(config.database_path).backup(dest)
+        check = backend_for(config).backup(dest)
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -39,7 +40,7 @@ def backup(config: Config, file: Path | None, *, now: datetime | None = None) ->
 
 def restore(config: Config, file: Path, *, now: datetime | None = None) -> int:
     try:
-        result = backend_for(config.database_path).restore(file, now=now or datetime.now(UTC))
+        result = backend_for(config).restore(file, now=now or datetime.now(UTC))
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -48,24 +49,38 @@ def restore(config: Config, file: Path, *, now: datetime | None = None) -> int:
     return 0
 
 
-def healthcheck(config: Config, *, timeout: float = 5.0) -> int:
-    """For a watchdog (deploy/): exit 0 when GET /healthz answers 200, else 1 with the reason."""
+def healthcheck(config: Config, *, attempts: int = 1, wait: float = 5.0, timeout: float = 5.0) -> int:
+    """For a watchdog (deploy/): exit 0 when GET /healthz answers 200, else 1 with the reason.
+
+    Several attempts ride out a moment of reconnecting to the gateway, which must not cost a restart.
+    """
     if config.metrics_port is None:
         print("error: METRICS_PORT is not set, so there is no /healthz to ask", file=sys.stderr)
         return EXIT_FAILED
     url = f"http://{config.metrics_host}:{config.metrics_port}/healthz"
+    problem = ""
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(wait)
+        healthy, text = _ask_health(url, timeout=timeout)
+        if healthy:
+            print(text)
+            return 0
+        problem = text
+    print(f"error: {problem}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _ask_health(url: str, *, timeout: float) -> tuple[bool, str]:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - http on our own host
             body = json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as exc:
         try:
             reason = json.loads(exc.read() or b"{}").get("reason", exc.reason)
         except ValueError:
             reason = exc.reason
-        print(f"error: unhealthy ({exc.code}): {reason}", file=sys.stderr)
-        return EXIT_FAILED
+        return False, f"unhealthy ({exc.code}): {reason}"
     except (OSError, ValueError) as exc:
-        print(f"error: no answer from {url}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"healthy: {body.get('status', 'ok')}")
-    return 0
+        return False, f"no answer from {url}: {exc}"
+    return True, f"healthy: {body.get('status', 'ok')}"

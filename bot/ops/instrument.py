@@ -117,7 +117,8 @@ async def check_health(bot: LittleThingsBot) -> tuple[bool, dict[str, Any]]:
     if not gateway_open(bot):
         return False, {"status": "unhealthy", "reason": "not connected to the Discord gateway"}
     try:
-        await asyncio.wait_for(bot.store.fetch_value("SELECT 1"), HEALTH_STORE_TIMEOUT)
+        # Reads a table (portable SQL): the database itself must answer, not just the connection.
+        await asyncio.wait_for(bot.store.fetch_value("SELECT 1 FROM timers LIMIT 1"), HEALTH_STORE_TIMEOUT)
     except TimeoutError:
         reason = f"the database did not answer within {HEALTH_STORE_TIMEOUT:g} s"
         return False, {"status": "unhealthy", "reason": reason}

@@ -11,6 +11,7 @@ from bot.qotd.schedule import (
     parse_post_time,
 )
 from bot.qotd.selection import COOLDOWN, choose_question, parse_seasons, shuffled_choices
+from bot.qotd.spoilers import hidden_season
 from bot.qotd.streaks import Streak, alive, apply_result, top_streaks
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "alive",
     "apply_result",
     "choose_question",
+    "hidden_season",
     "local_day",
     "next_post_at",
     "parse_post_time",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -48,8 +49,6 @@ def record_backup_sync(database: Path, *, made_at: datetime, path: Path, size_by
 
     Returns False when the database predates the `backups` table (the bot migrates it at start).
     """
-    import sqlite3
-
     conn = sqlite3.connect(database, isolation_level=None, timeout=10)
     try:
         if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'backups'").fetchone() is None:

@@ -405,6 +405,13 @@ async def content_stats(store: Store) -> dict[str, int]:
 
 
 @on_content_store
+async def pack_fingerprint_stored(store: Store) -> str | None:
+    """The fingerprint of the pack last imported (None before the first import)."""
+    value = await store.fetch_value("SELECT value FROM pack_meta WHERE key = 'fingerprint'")
+    return None if value is None else str(value)
+
+
+@on_content_store
 async def pack_version(store: Store) -> str | None:
     value = await store.fetch_value("SELECT value FROM pack_meta WHERE key = 'version'")
     return None if value is None else str(value)
@@ -617,6 +624,11 @@ async def random_fact(
 
 
 @on_content_store
+async def all_facts(store: Store) -> list[Fact]:
+    return [_fact(row) for row in await store.fetch_all("SELECT * FROM facts ORDER BY id")]
+
+
+@on_content_store
 async def get_fact(store: Store, fact_id: str) -> Fact | None:
     row = await store.fetch_one("SELECT * FROM facts WHERE id = ?", (fact_id,))
     return None if row is None else _fact(row)
@@ -679,6 +691,13 @@ async def search(store: Store, query: str, limit: int = 5) -> list[SearchHit]:
     if not hits and loose != strict and loose is not None:
         hits = await _search(store, loose, limit)
     return hits
+
+
+@on_content_store
+async def search_rows(store: Store) -> list[tuple[int, str, str, int, str, str]]:
+    """The whole search index as (rowid, kind, ref, season, title, body), for the in-memory copy."""
+    rows = await store.fetch_all("SELECT rowid, kind, ref, season, title, body FROM content_search ORDER BY rowid")
+    return [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in rows]
 
 
 async def _search(store: Store, match: str, limit: int) -> list[SearchHit]:

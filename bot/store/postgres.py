@@ -399,6 +399,10 @@ class PostgresStore(Store):
             self.observer("read", time.perf_counter() - started)
         return cast(list[aiosqlite.Row], rows)
 
+    async def fetch_page(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[aiosqlite.Row]:
+        """As `fetch_all` (SQLite answers pages on a second, in-loop connection; here the pool does)."""
+        return await self.fetch_all(sql, params)
+
     async def fetch_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> aiosqlite.Row | None:
         text, spec = translate(sql)
         started = time.perf_counter()

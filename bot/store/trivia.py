@@ -38,6 +38,39 @@ log = logging.getLogger(__name__)
 ALL_TIME = "all"
 COMMUNITY_ORIGIN = "community"
 DEFAULT_PAGE_SIZE = 10
+
+
+# List pages (each a range of an index in the list's order; sizes and tallies kept by the triggers
+# of migration `list_pages`), module constants so tests can check their query plans.
+BOARD_PAGE_SQL = """
+    SELECT user_id, points, correct, answers, wins,
+           (SELECT COUNT(*) FROM trivia_scores b
+            WHERE b.guild_id = s.guild_id AND b.period = s.period AND b.answers > 0
+              AND b.points > s.points) + 1 AS rank,
+           (SELECT players FROM trivia_board_sizes z WHERE z.guild_id = s.guild_id AND z.period = s.period) AS total
+    FROM trivia_scores s
+    WHERE guild_id = ? AND period = ? AND answers > 0
+    ORDER BY points DESC, correct DESC, user_id
+    LIMIT ? OFFSET ?
+"""
+FIRST_PENDING_SQL = """
+    SELECT s.*, (SELECT pending FROM trivia_queue_sizes z WHERE z.guild_id = s.guild_id) AS waiting
+    FROM trivia_suggestions s WHERE s.guild_id = ? AND s.status = 'pending'
+    ORDER BY s.created_at, s.id LIMIT 1
+"""
+OPEN_REPORTS_SQL = """
+    SELECT t.question_id, q.question, q.answer, t.reports, t.first_at
+    FROM trivia_report_tallies t JOIN trivia_questions q ON q.id = t.question_id
+    WHERE t.guild_id = ?
+    ORDER BY t.reports DESC, t.first_at, t.question_id
+    LIMIT ?
+"""
+# The reasons shown with one reported question (a range of the reasons index); one query per
+# question of the page, as portable SQL (SQLite's json_group_array has no PostgreSQL twin).
+OPEN_REPORT_REASONS_SQL = """
+    SELECT reason FROM trivia_reports
+    WHERE guild_id = ? AND question_id = ? AND resolved_at IS NULL AND reason > ''
+"""
 _QUESTION_COLUMNS = "id, season, difficulty, question, answer, aliases, wrong, source, origin"
 
 
@@ -464,28 +497,29 @@ class TriviaStore:
     ) -> LeaderboardPage:
         """One page (1-based; clamped to the last page) of the guild's board, ties sharing a rank."""
         period = ALL_TIME if scope is Scope.ALL_TIME else month_key(now)
-        total = int(await self._store.fetch_value(
-            "SELECT COUNT(*) FROM trivia_scores WHERE guild_id = ? AND period = ? AND answers > 0", (guild_id, period)
-        ))
+        page = max(page, 1)
+        rows = await self._board_page(guild_id, period, page, page_size)
+        if rows:
+            total = int(rows[0]["total"])
+        else:  # an empty board, or a page past its end (then the last page is read)
+            sizes = await self._store.fetch_page(
+                "SELECT COALESCE(MAX(players), 0) FROM trivia_board_sizes WHERE guild_id = ? AND period = ?",
+                (guild_id, period),
+            )
+            total = int(sizes[0][0])
         pages = max(1, math.ceil(total / page_size))
-        page = min(max(page, 1), pages)
-        rows = await self._store.fetch_all(
-            """
-            SELECT user_id, points, correct, answers, wins,
-                   (SELECT COUNT(*) FROM trivia_scores b
-                    WHERE b.guild_id = s.guild_id AND b.period = s.period AND b.answers > 0
-                      AND b.points > s.points) + 1 AS rank
-            FROM trivia_scores s
-            WHERE guild_id = ? AND period = ? AND answers > 0
-            ORDER BY points DESC, correct DESC, user_id
-            LIMIT ? OFFSET ?
-            """,
-            (guild_id, period, page_size, (page - 1) * page_size),
-        )
+        if page > pages:
+            page = pages
+            rows = await self._board_page(guild_id, period, page, page_size)
         entries = tuple(
             LeaderboardEntry(r["rank"], r["user_id"], r["points"], r["correct"], r["answers"], r["wins"]) for r in rows
         )
         return LeaderboardPage(scope, period, page, pages, total, entries)
+
+    async def _board_page(self, guild_id: int, period: str, page: int, page_size: int) -> list[Any]:
+        """One page of the board in one trip: a range of the board's index (migration `list_pages`), with
+        the board's size, which triggers keep, instead of a count of its rows."""
+        return await self._store.fetch_page(BOARD_PAGE_SQL, (guild_id, period, page_size, (page - 1) * page_size))
 
     async def player_stats(self, guild_id: int, user_id: int) -> PlayerStats:
         row = await self._store.fetch_one(
@@ -587,9 +621,16 @@ class TriviaStore:
         )
         return [_suggestion(r) for r in rows]
 
+    async def first_pending_suggestion(self, guild_id: int) -> tuple[SuggestionRecord | None, int]:
+        """The oldest suggestion waiting for review and how many wait, in one trip (the review page)."""
+        rows = await self._store.fetch_page(FIRST_PENDING_SQL, (guild_id,))
+        if not rows:
+            return None, 0
+        return _suggestion(rows[0]), int(rows[0]["waiting"] or 0)
+
     async def count_pending_suggestions(self, guild_id: int) -> int:
         return int(await self._store.fetch_value(
-            "SELECT COUNT(*) FROM trivia_suggestions WHERE guild_id = ? AND status = 'pending'", (guild_id,)
+            "SELECT COALESCE(MAX(pending), 0) FROM trivia_queue_sizes WHERE guild_id = ?", (guild_id,)
         ))
 
     async def get_suggestion(self, suggestion_id: int) -> SuggestionRecord | None:
@@ -667,27 +708,13 @@ class TriviaStore:
 
     async def open_reports(self, guild_id: int, *, limit: int = 10) -> list[ReportSummary]:
         """Questions with unresolved reports from this guild, most reported first."""
-        rows = await self._store.fetch_all(
-            """
-            SELECT r.question_id, q.question, q.answer, COUNT(*) AS reports, MIN(r.created_at) AS first_at
-            FROM trivia_reports r JOIN trivia_questions q ON q.id = r.question_id
-            WHERE r.guild_id = ? AND r.resolved_at IS NULL
-            GROUP BY r.question_id, q.question, q.answer
-            ORDER BY reports DESC, first_at, r.question_id
-            LIMIT ?
-            """,
-            (guild_id, limit),
-        )
-        reasons: dict[str, list[str]] = {}
-        if rows:
-            wanted, params = in_list("question_id", [r["question_id"] for r in rows])
-            for found in await self._store.fetch_all(
-                f"SELECT question_id, reason FROM trivia_reports WHERE guild_id = ? AND resolved_at IS NULL "  # noqa: S608
-                f"AND {wanted} ORDER BY created_at, user_id",
-                (guild_id, *params),
-            ):
-                if found["reason"]:
-                    reasons.setdefault(found["question_id"], []).append(found["reason"])
+        rows = await self._store.fetch_page(OPEN_REPORTS_SQL, (guild_id, limit))
+        reasons = {
+            r["question_id"]: [found[0] for found in await self._store.fetch_page(
+                OPEN_REPORT_REASONS_SQL, (guild_id, r["question_id"])
+            )]
+            for r in rows
+        }
         return [
             ReportSummary(r["question_id"], r["question"], r["answer"], r["reports"],
                           tuple(reasons.get(r["question_id"], ())), _dt(r["first_at"]))

@@ -9,7 +9,7 @@ serve, no ERROR logged by the bot. A test that provokes one of those on purpose 
 """
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -96,3 +96,18 @@ def assert_clean(fake: LocalDiscord) -> None:
         problems.extend(f"  {e}" for e in fake.bot_errors)
     if problems:
         pytest.fail("\n".join(problems), pytrace=False)
+
+
+async def advance_past_pause(
+    fake: LocalDiscord, clock: VirtualClock, *, games: int = 1, pause: timedelta = timedelta(seconds=5)
+) -> None:
+    """Move past the pause after a trivia reveal, once `games` games are sleeping in it.
+
+    The reveal reaches the stand-in a moment before the bot hears Discord's answer and starts its
+    pause; moving the clock in between would leave the pause waiting on a time that has passed.
+    """
+    end = clock.now() + pause
+    await fake.wait_until(
+        lambda: clock.pending_deadlines().count(end) >= games, what=f"{games} game(s) to pause after the reveal"
+    )
+    await clock.advance(pause)

@@ -1,7 +1,9 @@
 """Operations end to end: /healthz and /metrics over real HTTP, a busy metrics port, /admin status,
 and automatic backups on the timer engine across restarts."""
 
+import asyncio
 import json
+import logging
 import socket
 import sqlite3
 from datetime import timedelta
@@ -9,13 +11,17 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from discord.ext import commands
 
 from bot.app import LittleThingsBot
 from bot.clock import VirtualClock
 from bot.config import Config
 from bot.localdiscord import InteractionError, LocalDiscord, run_bot
 from bot.ops import cli as ops_cli
+from bot.ops.dblock import DatabaseLock
 from bot.ops.instrument import check_health
+from bot.ops.logs import JsonFormatter
+from bot.store import StoreError
 
 
 def free_port() -> int:
@@ -96,6 +102,46 @@ async def test_healthz_says_503_when_the_gateway_is_not_connected(config: Config
     assert not healthy and body == {"status": "unhealthy", "reason": "not connected to the Discord gateway"}
 
 
+async def test_the_bot_will_not_start_while_a_restore_holds_the_database(config: Config) -> None:
+    restore = DatabaseLock(config.database_path)
+    restore.acquire_exclusive()
+    bot = LittleThingsBot(config)
+    try:
+        with pytest.raises(StoreError, match=r"a restore is replacing the database at .*; start the bot when"):
+            await bot.setup_hook()
+    finally:
+        restore.release()
+    assert not config.database_path.exists()  # nothing was opened or created
+
+
+class SlowToFinish(commands.Cog):
+    """Something still sending at shutdown that never finishes (a hung request)."""
+
+    def __init__(self) -> None:
+        self.cancelled = False
+
+    async def drain(self) -> None:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+
+
+async def test_shutdown_gives_up_after_its_timeout_and_says_so(
+    fake: LocalDiscord, config: Config, clock: VirtualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with run_bot(fake, config.with_overrides(shutdown_timeout=0.2), clock=clock) as bot:
+        slow = SlowToFinish()
+        await bot.add_cog(slow)
+        with caplog.at_level(logging.INFO, logger="bot.app"):
+            await asyncio.wait_for(bot._drain(), timeout=5)
+        assert slow.cancelled
+        [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert warning.startswith("shutdown: gave up after 0.2 s (SHUTDOWN_TIMEOUT) with drain:SlowToFinish")
+        assert warning.endswith(" still sending")
+
+
 async def test_timer_lateness_is_observed(fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClock) -> None:
     await fake.slash("watchparty create", title="Rewatch", when="in 2 hours", timezone="UTC", reminders="1h")
     await clock.advance(timedelta(hours=1))
@@ -141,7 +187,7 @@ async def test_admin_status_for_the_owner_only(fake: LocalDiscord, bot: LittleTh
     assert field(embed, "Servers") == "1"
     assert field(embed, "Games running") == "0"
     assert field(embed, "Timers pending").startswith("0 (next none)")
-    assert field(embed, "Outbound queue") == "sent directly (no queue)"
+    assert field(embed, "Outbound queue") == "0"
     assert field(embed, "Last backup") == "never"
     assert field(embed, "Content pack") not in ("", "not imported")
     assert field(embed, "Database size").endswith("KiB") or field(embed, "Database size").endswith("MiB")
@@ -191,3 +237,48 @@ async def test_automatic_backups_neither_skip_nor_double_across_restarts(
     assert len(made) == len(set(made)) == 4
     with sqlite3.connect(folder / "littlethings-20260307-230000.sqlite3") as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+async def test_a_429_shows_in_metrics_and_as_a_status_warning(
+    fake: LocalDiscord, config: Config, clock: VirtualClock
+) -> None:
+    port = free_port()
+    async with run_bot(fake, config.with_overrides(metrics_port=port), clock=clock) as bot:
+        fake.fail_next("POST", "/channels/{channel_id}/messages", status=429, retry_after=0.05)
+        mark = fake.mark()
+        reply = await fake.slash("watchparty create", title="Rewatch", when="in 2 hours", timezone="UTC")
+        assert reply.ephemeral, reply.content
+        await fake.wait_until(lambda: bot.metrics.rate_limited_recently() == 1, what="the 429 to be counted")
+        await clock.advance(timedelta(seconds=1))  # the paused channel opens again
+        await fake.wait_for_message("general", after=mark, predicate=lambda m: bool(m.embeds))  # sent after all
+
+        _, text = await get(port, "/metrics")
+        messages = "/channels/{id}/messages"
+        assert sample(text, "littlethings_rest_rate_limited_total", route=messages) == 1
+        assert sample(text, "littlethings_rest_requests_total", route=messages, method="POST", status="429") == 1
+        embed = (await fake.slash("admin status", user="owner")).embed
+        assert "Discord rate-limited the bot 1 time(s) in the last hour." in embed["description"]
+        assert field(embed, "429s in the last hour") == "1"
+
+
+async def test_json_log_lines_name_the_guild_and_command_being_handled(
+    fake: LocalDiscord, bot: LittleThingsBot
+) -> None:
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Collect(level=logging.WARNING)
+    handler.setFormatter(JsonFormatter())
+    logging.getLogger().addHandler(handler)
+    try:
+        fake.fail_next("POST", "/guilds/{guild_id}/scheduled-events", status=400, code=50035)
+        reply = await fake.slash("watchparty create", title="Rewatch", when="in 2 hours", timezone="UTC")
+        assert "no Discord event" in reply.content
+    finally:
+        logging.getLogger().removeHandler(handler)
+    [entry] = [json.loads(line) for line in lines if "scheduled event" in line]
+    assert entry["level"] == "WARNING" and entry["logger"] == "cogs.watchparty"
+    assert (entry["guild"], entry["command"]) == (fake.guild.id, "watchparty create")

@@ -13,6 +13,7 @@ from bot.config import Config
 from bot.localdiscord import LocalDiscord, Message, Perm, run_bot
 from bot.store import qotd as qotd_store
 from bot.store.qotd import QotdPost
+from bot.timers import nonce_for
 
 # Monday 23 March 2026, 10:00 GMT. London moves to BST (UTC+1) on Sunday 29 March.
 WEEK_START = datetime(2026, 3, 23, 10, 0, tzinfo=UTC)
@@ -156,7 +157,8 @@ async def test_a_week_of_questions_with_streaks_reveals_a_restart_and_dst(
         assert [m.embeds[0]["title"] for m in fresh] == [
             "📊 Question of the day: the week's streaks", "❓ Question of the day · 2026-03-30"]
         summary = fresh[0].embeds[0]["description"]
-        assert summary.startswith(f"1. <@{alice}>: 6 days\n2. <@{bob}>: 1 days") and "Longest ever" in summary
+        assert summary.startswith(f"1. <@{alice}>: 6-day streak\n2. <@{bob}>: 1-day streak")
+        assert summary.endswith(f"Longest ever: <@{alice}>, a 6-day streak.")
         assert not fresh[0].pings.users
         q7 = fresh[1]
         assert "1-day streak · best 2" in (await fake.slash("qotd streak", user="bob")).content
@@ -304,10 +306,16 @@ async def test_a_restart_after_the_post_keeps_one_post_and_tomorrows_timer(
         await move_to(clock, bot, datetime(2026, 3, 23, 11, 0, tzinfo=UTC))
     async with run_bot(fake, config, clock=clock) as bot:
         await move_to(clock, bot, datetime(2026, 3, 23, 11, 20, tzinfo=UTC))
-        assert len(questions(fake)) == 1
+        [question] = questions(fake)
+        assert "Locked in" in await answer(fake, bot, question, "alice", right=True)  # a button from before
         pending = [t for t in await bot.timers.list_group(f"qotd:{fake.guild.id}:post:r1:2026-03-24")]
         assert [t.state for t in pending] == ["pending"]
         assert await qotd_store.daily_post(bot.store, fake.guild.id, date(2026, 3, 23)) is not None
+    # The post carried the timer's nonce with enforce_nonce, so a resend after a crash is deduplicated.
+    # (23 March is a Monday, but with nothing answered yet there is no weekly summary.)
+    [sent] = [c.json for c in fake.calls_to("POST", MESSAGES) if c.json and c.json.get("embeds")]
+    assert sent["nonce"] == nonce_for(f"qotd:{fake.guild.id}:post:r1:2026-03-23") and sent["enforce_nonce"] is True
+    assert sent["allowed_mentions"]["parse"] == []
 
 
 async def test_a_post_missed_by_a_long_outage_goes_out_late_the_same_day(

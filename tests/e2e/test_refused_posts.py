@@ -16,6 +16,7 @@ from bot.store import events as event_store
 from bot.store.trivia import TriviaStore
 
 MESSAGES = "/channels/{channel_id}/messages"
+FOLLOWUP = "/webhooks/{webhook_id}/{webhook_token}"
 REFUSALS = [
     pytest.param(403, 50013, "**Send Messages** and **Embed Links**", id="403-missing-permissions"),
     pytest.param(403, 50001, "**View Channel**", id="403-missing-access"),
@@ -46,7 +47,8 @@ async def moderator_sees_it_in_about(fake: LocalDiscord, words: str) -> None:
 async def test_a_refused_trivia_question_ends_the_game_and_tells_the_starter(
     fake: LocalDiscord, bot: LittleThingsBot, caplog: pytest.LogCaptureFixture, status: int, code: int, words: str
 ) -> None:
-    fake.fail_next("POST", MESSAGES, status=status, code=code)
+    # The intro and the question are followups of /trivia start: the intro goes through, the question is refused.
+    fake.fail_next("POST", FOLLOWUP, status=status, code=code, after=1)
     start = await fake.slash("trivia start", rounds=3, user="bob")
     cog: Any = bot.get_cog("Trivia")
     await fake.wait_until(lambda: bool(private_to(fake, "bob", "trivia game #")), what="the starter to be told")

@@ -11,7 +11,8 @@ from bot.clock import VirtualClock
 from bot.localdiscord import InteractionError, LocalDiscord, Message
 from bot.store.trivia import TriviaStore
 from bot.trivia.game import GameSettings, ScoredAnswer
-from tests.e2e.test_trivia_games import ANSWER_WINDOW, PAUSE, advance_asleep, closed, stale_click, wait_question
+from tests.e2e.conftest import advance_past_pause
+from tests.e2e.test_trivia_games import ANSWER_WINDOW, closed, stale_click, wait_question
 
 SUGGESTION = {
     "question": "Which streaming service released Season 2 of Little Things?",
@@ -82,12 +83,12 @@ async def play_until(fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClo
         message = await wait_question(fake, number, after=mark)
         await fake.click(message, message.buttons[0]["custom_id"], user="alice")
         if number == 1:
-            await advance_asleep(fake, clock, ANSWER_WINDOW)  # the first question always runs its full time
+            await clock.advance(ANSWER_WINDOW)  # the first question always runs its full time
         await fake.wait_until(lambda shown=message: closed(shown), what=f"reveal {number}")  # type: ignore[misc]
         if text in message.text:
             return message
         mark = fake.mark()
-        await advance_asleep(fake, clock, PAUSE)
+        await advance_past_pause(fake, clock)
         number += 1
 
 

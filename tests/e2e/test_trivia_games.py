@@ -18,10 +18,12 @@ from bot.store.trivia import Scope, TriviaStore
 from bot.trivia.game import Game, GameSettings, GameState
 from bot.trivia.matching import AnswerKey, MatchKind
 from bot.trivia.models import GameMode, Question
+from tests.e2e.conftest import advance_past_pause
 
 ANSWER_WINDOW = timedelta(seconds=20)
 PAUSE = timedelta(seconds=5)
 MESSAGES = "/channels/{channel_id}/messages"
+FOLLOWUP = "/webhooks/{webhook_id}/{webhook_token}"
 
 
 def is_question(number: int) -> Any:
@@ -29,18 +31,6 @@ def is_question(number: int) -> Any:
         return bool(message.embeds) and message.embeds[0].get("title") == f"Question {number} of " + \
             message.embeds[0].get("title", "").rsplit(" ", 1)[-1]
     return check
-
-
-async def advance_asleep(fake: LocalDiscord, clock: VirtualClock, delta: timedelta) -> None:
-    """Move the clock by `delta` once the game sleeps on it until a moment within `delta`.
-
-    The question (or reveal) a test sees is posted a few awaits before the game starts its
-    countdown (it still writes to the store); time moved in between would not count for it.
-    """
-    await fake.wait_until(
-        lambda: any(d <= clock.now() + delta for d in clock.pending_deadlines()), what=f"the game to wait {delta}"
-    )
-    await clock.advance(delta)
 
 
 async def wait_question(fake: LocalDiscord, number: int, channel: str = "general", after: int | None = None) -> Message:
@@ -98,7 +88,7 @@ async def test_a_three_player_buttons_game_scores_reveals_and_stops(
     await fake.click(q1, wrong, user="bob")
     await fake.click(q1, right, user="you")
     assert not closed(q1)
-    await advance_asleep(fake, clock, ANSWER_WINDOW)
+    await clock.advance(ANSWER_WINDOW)
     await fake.wait_until(lambda: closed(q1), what="the reveal of question 1")
     reveal = q1.text
     assert "✅" in reveal
@@ -111,7 +101,7 @@ async def test_a_three_player_buttons_game_scores_reveals_and_stops(
 
     # Question 2: everyone active answers, so it is revealed without waiting for the clock.
     mark = fake.mark()
-    await advance_asleep(fake, clock, PAUSE)
+    await advance_past_pause(fake, clock)
     q2 = await wait_question(fake, 2, after=mark)
     question2 = await current_question(bot, general.id)
     right2, wrong2 = answer_ids(q2, question2.answer)
@@ -123,7 +113,7 @@ async def test_a_three_player_buttons_game_scores_reveals_and_stops(
 
     # Question 3: alice may not stop bob's game; bob (the starter) can, and sees the standings.
     mark = fake.mark()
-    await advance_asleep(fake, clock, PAUSE)
+    await advance_past_pause(fake, clock)
     q3 = await wait_question(fake, 3, after=mark)
     refused = await fake.slash("trivia stop", user="alice")
     assert refused.ephemeral and "started this game" in refused.content
@@ -166,10 +156,10 @@ async def test_three_unanswered_questions_end_the_game(
     await fake.slash("trivia start", rounds=10, user="bob")
     for number in (1, 2, 3):
         message = await wait_question(fake, number)
-        await advance_asleep(fake, clock, ANSWER_WINDOW)
+        await clock.advance(ANSWER_WINDOW)
         await fake.wait_until(partial(closed, message), what=f"reveal {number}")
         if number < 3:
-            await advance_asleep(fake, clock, PAUSE)
+            await advance_past_pause(fake, clock)
     final = await fake.wait_for_message("general", predicate=lambda m: "final standings" in m.text.lower())
     assert "three questions in a row" in final.text
     assert await TriviaStore(bot.store).running_game(fake.channel("general").id) is None
@@ -192,7 +182,7 @@ async def test_typed_mode_needs_the_message_content_setting(fake: LocalDiscord, 
 async def test_forbidden_when_posting_ends_the_game_without_crashing(
     fake: LocalDiscord, bot: LittleThingsBot, clock: VirtualClock
 ) -> None:
-    fake.fail_next("POST", MESSAGES, status=403, code=50013)
+    fake.fail_next("POST", FOLLOWUP, status=403, code=50013, after=1)  # the intro goes through, question 1 not
     await fake.slash("trivia start", rounds=3, user="bob")
     store = TriviaStore(bot.store)
     general = fake.channel("general").id
@@ -236,7 +226,7 @@ async def test_a_typed_game_first_right_answer_wins_with_hints(
         assert late is not None
 
         mark = fake.mark()
-        await advance_asleep(fake, clock, PAUSE)
+        await advance_past_pause(fake, clock)
         await wait_question(fake, 2, after=mark)
         await clock.advance(timedelta(seconds=30))
         final = await fake.wait_for_message("general", predicate=lambda m: "final standings" in m.text.lower())
@@ -258,10 +248,10 @@ async def test_a_restart_mid_game_closes_it_and_old_buttons_say_closed(
         question = await current_question(bot, general.id)
         right, _ = answer_ids(q1, question.answer)
         await fake.click(q1, right, user="alice")
-        await advance_asleep(fake, clock, ANSWER_WINDOW)
+        await clock.advance(ANSWER_WINDOW)
         await fake.wait_until(lambda: closed(q1), what="reveal 1")
         mark = fake.mark()
-        await advance_asleep(fake, clock, PAUSE)
+        await advance_past_pause(fake, clock)
         q2 = await wait_question(fake, 2, after=mark)
         right2, _ = answer_ids(q2, (await current_question(bot, general.id)).answer)
         await fake.click(q2, right2, user="alice")  # in flight when the bot goes down: not scored
@@ -360,7 +350,7 @@ async def test_a_typed_answer_with_a_typo_wins_and_the_reveal_spells_it_right(
                 break
             assert "close enough" not in message.text
             mark = fake.mark()
-            await advance_asleep(fake, clock, PAUSE)
+            await advance_past_pause(fake, clock)
         else:
             pytest.fail("no question in the pack has an answer long enough for a forgiven typo")
         await fake.slash("trivia stop", user="alice")
