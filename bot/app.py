@@ -40,6 +40,7 @@ from bot.replays import ReplayGuard, guard_parsers
 from bot.store import Store, StoreError
 from bot.store.backend import close_store, open_store
 from bot.timers import TimerEngine
+from cogs._translator import CommandTranslator
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +184,7 @@ class LittleThingsBot(commands.Bot):
                 self.failed_extensions[name] = exc
                 log.exception("could not load %s", name)
         await self._timers.start()
+        await self.tree.set_translator(CommandTranslator())
         await self._start_ops_server()
         await self.sync_commands()
 
