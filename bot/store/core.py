@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import sqlite3
 import time
@@ -18,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 2_000
 T = TypeVar("T")
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class StoreError(Exception):
@@ -51,11 +55,27 @@ def migration_scripts() -> list[tuple[int, str, str]]:
     return scripts
 
 
+def on_content_store(
+    function: Callable[Concatenate[Store, P], Awaitable[R]],
+) -> Callable[Concatenate[Store, P], Awaitable[R]]:
+    """Run a content function on `store.content` (the local SQLite file when community state is elsewhere)."""
+
+    @functools.wraps(function)
+    async def wrapper(store: Store, *args: P.args, **kwargs: P.kwargs) -> R:
+        return await function(store.content, *args, **kwargs)
+
+    return wrapper
+
+
 def latest_version() -> int:
     return len(migration_scripts())
 
 
 class Store:
+    """The SQLite store (and the base of `bot.store.postgres.PostgresStore`, which keeps this surface)."""
+
+    dialect = "sqlite"
+
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
@@ -88,6 +108,11 @@ class Store:
             await conn.close()
             raise
         return store
+
+    @property
+    def content(self) -> Store:
+        """Where the content pack's tables are read and imported: this store itself on SQLite."""
+        return self
 
     async def close(self) -> None:
         if self._reader is not None:
@@ -202,6 +227,11 @@ class Store:
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
 
+    @property
+    def batches_writes(self) -> bool:
+        """Whether `write` is available: it hands a plain sqlite3 connection to the write (SQLite only)."""
+        return self.dialect == "sqlite"
+
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run `fn(conn)` as one transaction, committed together with the others waiting (see
         `bot.store.batch`): for the hot, small writes a rush makes. `fn` runs on aiosqlite's thread
@@ -210,7 +240,11 @@ class Store:
 
     async def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> None:
         """A single write statement in its own transaction (batched with others arriving together)."""
-        await self.write(lambda conn: conn.execute(sql, params).close())
+        if self.batches_writes:
+            await self.write(lambda conn: conn.execute(sql, params).close())
+            return
+        async with self.transaction() as conn:
+            await conn.execute(sql, params)
 
     async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         async with self.transaction() as conn:
