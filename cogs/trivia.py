@@ -42,6 +42,7 @@ from cogs._trivia_views import (
     SuggestModal,
     persistent_view,
 )
+from cogs._view_cache import ViewCache
 from cogs._views import BotView
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         self._last_start: dict[int, datetime] = {}
         self._background: set[asyncio.Task[None]] = set()
         self.rng = random.Random()
+        self._page_views = ViewCache()  # leaderboard Previous/Next, reused (public answers only)
         super().__init__()
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -384,10 +386,10 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         assert interaction.guild_id is not None
         board = await self.store.leaderboard(interaction.guild_id, scope=Scope(scope), now=self.bot.clock.now(),
                                              page=page)
-        view = persistent_view(
+        view = self._page_views.get((scope, board.page, board.pages), lambda: persistent_view(
             PageButton(scope, max(board.page - 1, 1), "prev", disabled=board.page <= 1),
             PageButton(scope, min(board.page + 1, board.pages), "next", disabled=board.page >= board.pages),
-        )
+        ))
         return render.leaderboard_embed(board), view
 
     @app_commands.command(name="stats")
