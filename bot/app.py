@@ -39,6 +39,7 @@ from bot.refusals import RefusalBook
 from bot.replays import ReplayGuard, guard_parsers
 from bot.store import Store, StoreError
 from bot.timers import TimerEngine
+from cogs._translator import CommandTranslator
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +180,7 @@ class LittleThingsBot(commands.Bot):
                 self.failed_extensions[name] = exc
                 log.exception("could not load %s", name)
         await self._timers.start()
+        await self.tree.set_translator(CommandTranslator())
         await self._start_ops_server()
         await self.sync_commands()
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from bot.content import load_pack
+from bot.content.coverage import coverage_line
 from bot.store import Store, StoreError
 from bot.store.content import content_stats, sync_pack
 
@@ -22,6 +23,7 @@ def validate(content_dir: Path) -> int:
         return 1
     assert result.pack is not None
     print(f"{content_dir}: the pack is valid ({len(result.pack.questions)} questions)")
+    print(f"translations (not errors): {coverage_line(result.pack)}")
     return 0
 
 

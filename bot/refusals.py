@@ -14,30 +14,23 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.i18n import t
+
 MISSING_ACCESS = 50001
 MISSING_PERMISSIONS = 50013
 UNKNOWN_CHANNEL = 10003
 KEEP_PER_GUILD = 10
 
 
-def explain(status: int, code: int, where: str) -> str:
-    """What is wrong, for a person: `where` is how to name the channel (a mention or `#name`)."""
+def explain(status: int, code: int, where: str, locale: object = "en") -> str:
+    """What is wrong, for a person in their language: `where` names the channel (a mention or `#name`)."""
     if status == 404:
-        return (
-            f"{where} no longer exists, or I can no longer see it (Discord answered 404 Unknown Channel). "
-            "Pick another channel."
-        )
+        return t(locale, "refusals.not_found", where=where)
     if code == MISSING_ACCESS:
-        return (
-            f"I can't see {where}: I need the **View Channel** permission there "
-            "(plus **Send Messages** and **Embed Links**). Ask a moderator to check my role."
-        )
+        return t(locale, "refusals.no_access", where=where)
     if status == 403:
-        return (
-            f"I'm not allowed to post in {where}: I need the **Send Messages** and **Embed Links** permissions "
-            "there. Ask a moderator to check my role or the channel's permissions."
-        )
-    return f"Discord refused my post in {where} ({status}, code {code})."
+        return t(locale, "refusals.forbidden", where=where)
+    return t(locale, "refusals.other", where=where, status=status, code=code)
 
 
 @dataclass(frozen=True)
@@ -54,8 +47,8 @@ class Refusal:
     def key(self) -> tuple[int, str, int, int]:
         return (self.channel_id, self.what, self.status, self.code)
 
-    def explain(self) -> str:
-        return explain(self.status, self.code, f"<#{self.channel_id}>")
+    def explain(self, locale: object = "en") -> str:
+        return explain(self.status, self.code, f"<#{self.channel_id}>", locale)
 
 
 class RefusalBook:

@@ -30,6 +30,10 @@ _NAMED = re.compile(
     r"\b(?:seasons?\s*|s)(\d{1,2})(?:\s*(?:to|and|-|–|&)\s*(\d{1,2}))?\b|\b(final|last) season\b",
     re.IGNORECASE,
 )
+# The same in Hindi (the pack's `*_hi` text): "सीज़न 4", "सीज़न 3 और 4", "आख़िरी सीज़न" (ज़ with or without nukta).
+_NAMED_HI = re.compile(
+    r"सी(?:ज़|ज़|ज)न\s*(\d{1,2})(?:\s*(?:से|और|-|–|&)\s*(\d{1,2}))?|(आख़िरी|आख़िरी|आखिरी|अंतिम) सी(?:ज़|ज़|ज)न"
+)
 
 
 def hides(watched: int | None, season: int | None) -> bool:
@@ -51,9 +55,12 @@ def shown(text: str, watched: int | None, season: int | None) -> str:
 
 
 def seasons_named(text: str) -> set[int]:
-    """Seasons a text names: `Season 4` → {4}, `Seasons 1 to 3` → {1, 3}, `the final season` → {MAX_SEASON}."""
+    """Seasons a text names: `Season 4` → {4}, `Seasons 1 to 3` → {1, 3}, `the final season` → {MAX_SEASON}.
+
+    Hindi text counts the same way (`सीज़न 4`, `आख़िरी सीज़न`), so a translated fact hides what its English would.
+    """
     found: set[int] = set()
-    for match in _NAMED.finditer(text):
+    for match in (*_NAMED.finditer(text), *_NAMED_HI.finditer(text)):
         if match[3]:
             found.add(MAX_SEASON)
             continue

@@ -20,6 +20,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserError
+from bot.i18n import t
 
 log = logging.getLogger(__name__)
 
@@ -28,35 +29,27 @@ class RefusedCheck(app_commands.CheckFailure):
     """A check that refused the user; its text is shown to them."""
 
 
-def describe_error(error: BaseException) -> tuple[str, str | None]:
-    """(message for the user, error id if this is a bug that was logged)."""
+def describe_error(error: BaseException, locale: object = "en") -> tuple[str, str | None]:
+    """(message for the user in their language, error id if this is a bug that was logged)."""
     error = unwrap(error)
     if isinstance(error, UserError):
-        return str(error), None
+        return error.localized(locale), None
     if isinstance(error, app_commands.MissingPermissions):
-        return f"You need the {_names(error.missing_permissions)} permission to do that.", None
+        return t(locale, "errors.missing_permission", permission=_names(error.missing_permissions)), None
     if isinstance(error, app_commands.BotMissingPermissions):
-        return (
-            f"I need the {_names(error.missing_permissions)} permission in this channel. "
-            "Ask a moderator to check my role.",
-            None,
-        )
+        return t(locale, "errors.bot_missing_permission", permission=_names(error.missing_permissions)), None
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down: you can do that again in {error.retry_after:.0f} s.", None
+        return t(locale, "errors.cooldown", seconds=f"{error.retry_after:.0f}"), None
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "This command only works in a server, not in DMs.", None
+        return t(locale, "errors.no_dm"), None
     if isinstance(error, app_commands.CommandNotFound):
-        return "That command isn't available any more. Discord may still be showing an old list.", None
+        return t(locale, "errors.command_gone"), None
     if isinstance(error, app_commands.CheckFailure):
-        return (str(error) if isinstance(error, RefusedCheck) else "You can't use this command here."), None
+        return (str(error) if isinstance(error, RefusedCheck) else t(locale, "errors.check_failed")), None
     if isinstance(error, app_commands.TransformerError):
-        return f"I couldn't understand {error.value!r} for that option.", None
+        return t(locale, "errors.bad_value", value=repr(error.value)), None
     if isinstance(error, discord.Forbidden):
-        return (
-            "Discord refused: I'm missing a permission in this channel "
-            f"({error.text or 'Missing Permissions'}). Ask a moderator to check my role.",
-            None,
-        )
+        return t(locale, "errors.forbidden", detail=error.text or "Missing Permissions"), None
     error_id = secrets.token_hex(4)
     log.error(
         "unexpected error [error id %s]",
@@ -64,7 +57,7 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
         exc_info=(type(error), error, error.__traceback__),
         extra={"error_id": error_id},
     )
-    return f"Sorry, something went wrong on our side. Error id: `{error_id}`.", error_id
+    return t(locale, "errors.bug", error_id=error_id), error_id
 
 
 def unwrap(error: BaseException) -> BaseException:
@@ -80,7 +73,7 @@ def unwrap(error: BaseException) -> BaseException:
 
 async def report_error(interaction: discord.Interaction, error: BaseException) -> str | None:
     """Answer the interaction with the error's user-facing text; returns the error id of a bug."""
-    message, error_id = describe_error(error)
+    message, error_id = describe_error(error, interaction.locale)
     try:
         if interaction.response.is_done():
             await interaction.followup.send(message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())

@@ -21,9 +21,12 @@ async def streak_of(bot: LittleThingsBot, guild_id: int, user_id: int) -> tuple[
     return alive(found, last), found.best
 
 
-async def add_qotd_streak(bot: LittleThingsBot, embed: discord.Embed, guild_id: int, user_id: int) -> None:
+async def add_qotd_streak(
+    bot: LittleThingsBot, embed: discord.Embed, guild_id: int, user_id: int, locale: object = "en"
+) -> None:
     """Add the streak field when the member ever had one."""
     current, best = await streak_of(bot, guild_id, user_id)
     if best:
-        embed.add_field(name=say("qotd.stats.field"), value=say("qotd.stats.value", current=current, best=best),
+        embed.add_field(name=say("qotd.stats.field", locale=locale),
+                        value=say("qotd.stats.value", locale=locale, current=current, best=best),
                         inline=False)

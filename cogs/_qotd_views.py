@@ -14,6 +14,7 @@ from typing import Any, Protocol, cast
 import discord
 
 from bot.errors import UserError
+from bot.i18n import t
 from bot.spoilers import wrap as spoiler
 from bot.store.qotd import QotdPost
 from bot.trivia.models import Question
@@ -52,7 +53,7 @@ class AnswerButton(
         try:
             cog = interaction.client.get_cog(COG_NAME)  # type: ignore[attr-defined]
             if cog is None:
-                raise UserError("Question of the day is not available right now.")
+                raise UserError(key="qotd.error.unavailable")
             await cast(QotdActions, cog).on_answer(interaction, self.post_id, self.index)
         except Exception as exc:
             await report_error(interaction, exc)
@@ -67,23 +68,33 @@ def choice_label(post: QotdPost, index: int) -> str:
     return f"{LETTERS[index]}. {shown(post, post.choices[index])}"
 
 
-def _season(question: Question) -> str:
-    return say("qotd.post.season", season=question.season) if question.season else say("qotd.post.whole_show")
+def _season(question: Question, locale: object = "en") -> str:
+    if question.season:
+        return say("qotd.post.season", locale=locale, season=question.season)
+    return say("qotd.post.whole_show", locale=locale)
+
+
+def _difficulty(question: Question, locale: object) -> str:
+    known = question.difficulty in ("easy", "medium", "hard")
+    return t(locale, f"trivia.difficulty_{question.difficulty}") if known else question.difficulty
 
 
 def _choices(post: QotdPost) -> str:
     return "\n".join(f"**{LETTERS[i]}.** {shown(post, c)}" for i, c in enumerate(post.choices))
 
 
-def question_embed(post: QotdPost, question: Question) -> discord.Embed:
+def question_embed(post: QotdPost, question: Question, locale: object = "en") -> discord.Embed:
+    """A channel post: `locale` is the server's language, `question` already in it where the pack has it."""
     if post.hidden_season is not None:
-        description = f"{say('qotd.post.spoiler_note', season=post.hidden_season)}\n\n{spoiler(question.text)}"
+        note = say("qotd.post.spoiler_note", locale=locale, season=post.hidden_season)
+        description = f"{note}\n\n{spoiler(question.text)}"
     else:
         description = question.text
-    embed = discord.Embed(title=say("qotd.post.title", day=post.day.isoformat()), description=description,
-                          colour=COLOUR)
-    embed.add_field(name=say("qotd.post.choices"), value=_choices(post)[:1024], inline=False)
-    embed.set_footer(text=say("qotd.post.footer", season=_season(question), difficulty=question.difficulty))
+    embed = discord.Embed(title=say("qotd.post.title", locale=locale, day=post.day.isoformat()),
+                          description=description, colour=COLOUR)
+    embed.add_field(name=say("qotd.post.choices", locale=locale), value=_choices(post)[:1024], inline=False)
+    embed.set_footer(text=say("qotd.post.footer", locale=locale, season=_season(question, locale),
+                              difficulty=_difficulty(question, locale)))
     return embed
 
 
@@ -94,18 +105,21 @@ def question_view(post: QotdPost) -> BotView:
     return view
 
 
-def revealed_embed(post: QotdPost, question: Question, right: tuple[int, ...], answers: int) -> discord.Embed:
-    embed = question_embed(post, question)
-    embed.title = say("qotd.reveal.title", day=post.day.isoformat())
+def revealed_embed(
+    post: QotdPost, question: Question, right: tuple[int, ...], answers: int, locale: object = "en"
+) -> discord.Embed:
+    embed = question_embed(post, question, locale)
+    embed.title = say("qotd.reveal.title", locale=locale, day=post.day.isoformat())
     embed.colour = DONE_COLOUR
-    embed.set_footer(text=say("qotd.reveal.footer", season=_season(question), difficulty=question.difficulty))
-    embed.add_field(name=say("qotd.reveal.answer"), value=f"**{choice_label(post, post.correct_index)}**",
-                    inline=False)
-    names = " ".join(f"<@{uid}>" for uid in right[:MAX_NAMED]) or say("qotd.reveal.nobody")
+    embed.set_footer(text=say("qotd.reveal.footer", locale=locale, season=_season(question, locale),
+                              difficulty=_difficulty(question, locale)))
+    embed.add_field(name=say("qotd.reveal.answer", locale=locale),
+                    value=f"**{choice_label(post, post.correct_index)}**", inline=False)
+    names = " ".join(f"<@{uid}>" for uid in right[:MAX_NAMED]) or say("qotd.reveal.nobody", locale=locale)
     if len(right) > MAX_NAMED:
-        names += " " + say("qotd.reveal.more", count=len(right) - MAX_NAMED)
-    embed.add_field(name=say("qotd.reveal.right", right=len(right), answers=answers), value=names[:1024],
-                    inline=False)
+        names += " " + say("qotd.reveal.more", locale=locale, count=len(right) - MAX_NAMED)
+    embed.add_field(name=say("qotd.reveal.right", locale=locale, right=len(right), answers=answers),
+                    value=names[:1024], inline=False)
     return embed
 
 

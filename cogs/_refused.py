@@ -40,13 +40,14 @@ async def report_refused(
     tell: Tell | None,
     intro: str = "",
     tell_again: bool = True,
+    locale: object = "en",
 ) -> str:
     """Record the refusal (WARNING once), tell the starter with `tell`, and return the sentence sent.
 
     `tell_again=False` tells the starter only the first time (a release whose every reminder is refused).
     """
     refusal = Refusal(guild_id, channel_id, what, exc.status, exc.code, bot.clock.now())
-    text = f"{intro}{refusal.explain()}"
+    text = f"{intro}{refusal.explain(locale)}"
     new = bot.refusals.record(refusal)
     if new:
         log.warning(

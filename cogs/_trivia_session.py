@@ -21,6 +21,7 @@ from typing import Any
 import discord
 
 from bot.clock import Clock
+from bot.i18n import t
 from bot.store.trivia import TriviaStore
 from bot.trivia.game import Game, GameOver, GameState, RoundResult, RoundStart
 from bot.trivia.models import GameMode
@@ -32,10 +33,6 @@ log = logging.getLogger(__name__)
 
 REVEAL_PAUSE = timedelta(seconds=5)
 NO_PINGS = discord.AllowedMentions.none()
-SHUTDOWN_NOTE = (
-    "The bot is restarting, so this trivia game has ended. Points from the questions already revealed "
-    "are kept. Start a new one with `/trivia start` when it is back."
-)
 
 
 class GameSession:
@@ -47,9 +44,12 @@ class GameSession:
         store: TriviaStore,
         clock: Clock,
         on_end: Callable[[GameSession], Awaitable[None] | None],
+        locale: str = "en",
         on_refused: Callable[[discord.HTTPException], Awaitable[Any]] | None = None,
     ) -> None:
         self.game = game
+        self.locale = locale
+        """The language of the game's channel posts: its starter's (the questions were chosen in it)."""
         self.output = output
         self.store = store
         self.clock = clock
@@ -111,14 +111,15 @@ class GameSession:
         self._wake.clear()
         extra: dict[str, Any] = {"view": self._answer_view(start)} if self.mode is GameMode.BUTTONS else {}
         self.message_id = await self.output.send(
-            embed=render.question_embed(start, self.mode, start.deadline), allowed_mentions=NO_PINGS, **extra
+            embed=render.question_embed(start, self.mode, start.deadline, self.locale), allowed_mentions=NO_PINGS,
+            **extra,
         )
         # The countdown starts when the question is on screen, not when we began posting it.
         deadline = game.mark_posted(self.clock.now())
         if deadline is not None and (deadline - start.deadline) >= timedelta(seconds=1):
             await self.output.edit(
-                self.message_id, embed=render.question_embed(start, self.mode, deadline), allowed_mentions=NO_PINGS,
-                **extra,
+                self.message_id, embed=render.question_embed(start, self.mode, deadline, self.locale),
+                allowed_mentions=NO_PINGS, **extra,
             )
         await self.store.set_round_message(self.round_id, self.message_id)
 
@@ -139,7 +140,8 @@ class GameSession:
             hint = game.take_hint(self.clock.now())
             if hint is not None:
                 number = game.round_number
-                await self.output.send(content=f"Hint for question {number}: `{hint}`", allowed_mentions=NO_PINGS)
+                await self.output.send(content=t(self.locale, "trivia.hint", number=number, hint=hint),
+                                       allowed_mentions=NO_PINGS)
 
     async def _close_question(self) -> RoundResult:
         assert self.round_id is not None and self.start is not None
@@ -149,7 +151,7 @@ class GameSession:
         if self.message_id is not None:
             await self.output.edit(
                 self.message_id,
-                embed=render.reveal_embed(self.start, result, self.mode),
+                embed=render.reveal_embed(self.start, result, self.mode, self.locale),
                 view=self._closed_view(self.start, result.correct_choice),
                 allowed_mentions=NO_PINGS,
             )
@@ -158,7 +160,8 @@ class GameSession:
     async def _finish(self, over: GameOver, *, stopped_by: int | None = None) -> None:
         await self.store.finish_game(self.game.game_id, over, stopped_by=stopped_by)
         try:
-            await self.output.send(embed=render.final_embed(over, stopped_by=stopped_by), allowed_mentions=NO_PINGS)
+            await self.output.send(embed=render.final_embed(over, stopped_by=stopped_by, locale=self.locale),
+                                   allowed_mentions=NO_PINGS)
         finally:
             await self._ended()
 
@@ -218,7 +221,7 @@ class GameSession:
             try:
                 if was_open and self.message_id is not None and self.start is not None:
                     await self.output.edit(self.message_id, view=self._closed_view(self.start, None, report=False))
-                await self.output.send(content=SHUTDOWN_NOTE, allowed_mentions=NO_PINGS)
+                await self.output.send(content=t(self.locale, "trivia.shutdown"), allowed_mentions=NO_PINGS)
             except discord.HTTPException as exc:
                 log.warning("could not tell channel %s that its trivia game ended: %s", self.game.channel_id, exc)
         await self._ended()
@@ -235,5 +238,5 @@ class GameSession:
             style = discord.ButtonStyle.success if i == correct else discord.ButtonStyle.secondary
             items.append(AnswerButton(self.game.game_id, start.number, i, label, style=style, disabled=True))
         if report:
-            items.append(ReportButton(start.question.id))
+            items.append(ReportButton(start.question.id, locale=self.locale))
         return persistent_view(*items)

@@ -14,6 +14,7 @@ from typing import Any, Protocol, cast
 import discord
 
 from bot.errors import UserError
+from bot.i18n import t
 from cogs._errors import report_error
 from cogs._views import BotModal, BotView
 
@@ -32,7 +33,7 @@ class TriviaActions(Protocol):
 def _actions(interaction: discord.Interaction) -> TriviaActions:
     cog = getattr(interaction.client, "get_cog", lambda _name: None)(COG_NAME)
     if cog is None:
-        raise UserError("Trivia is not available right now.")
+        raise UserError(key="trivia.unavailable")
     return cast(TriviaActions, cog)
 
 
@@ -94,9 +95,9 @@ class QuickButton(
 class ReportButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"trivia:report:(?P<question>[\w.-]{1,80})"
 ):
-    def __init__(self, question_id: str) -> None:
+    def __init__(self, question_id: str, *, locale: str = "en") -> None:
         super().__init__(discord.ui.Button(
-            label="Report", emoji="🚩", style=discord.ButtonStyle.secondary, row=2,
+            label=t(locale, "trivia.report_button"), emoji="🚩", style=discord.ButtonStyle.secondary, row=2,
             custom_id=f"trivia:report:{question_id}",
         ))
         self.question_id = question_id
@@ -114,9 +115,10 @@ class PageButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=r"trivia:lb:(?P<scope>all|month):(?P<page>\d+):(?P<way>prev|next)",
 ):
-    def __init__(self, scope: str, page: int, way: str, *, disabled: bool = False) -> None:
+    def __init__(self, scope: str, page: int, way: str, *, disabled: bool = False, locale: str = "en") -> None:
         super().__init__(discord.ui.Button(
-            label="◀ Previous" if way == "prev" else "Next ▶", style=discord.ButtonStyle.secondary,
+            label="◀ " + t(locale, "recaps.previous") if way == "prev" else t(locale, "recaps.next") + " ▶",
+            style=discord.ButtonStyle.secondary,
             disabled=disabled, custom_id=f"trivia:lb:{scope}:{page}:{way}",
         ))
         self.scope, self.page = scope, page
@@ -133,9 +135,9 @@ class PageButton(
 class ReviewButton(
     discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"trivia:review:(?P<action>approve|reject):(?P<id>\d+)"
 ):
-    def __init__(self, action: str, suggestion_id: int) -> None:
+    def __init__(self, action: str, suggestion_id: int, *, locale: str = "en") -> None:
         super().__init__(discord.ui.Button(
-            label=action.title(),
+            label=t(locale, f"trivia.{action}_button"),
             style=discord.ButtonStyle.success if action == "approve" else discord.ButtonStyle.danger,
             custom_id=f"trivia:review:{action}:{suggestion_id}",
         ))
@@ -168,8 +170,12 @@ class SuggestModal(BotModal, title="Suggest a trivia question"):
     season: discord.ui.TextInput[SuggestModal] = discord.ui.TextInput(
         label="Season (1-4, empty for the whole show)", required=False, max_length=10, custom_id="season")
 
-    def __init__(self) -> None:
-        super().__init__(custom_id="trivia:suggest", timeout=600)
+    def __init__(self, locale: str = "en") -> None:
+        super().__init__(title=t(locale, "trivia.suggest_title"), custom_id="trivia:suggest", timeout=600)
+        # The `label` setter warns (discord.py 2.6+ prefers ui.Label, and its decorator overrides warning
+        # filters); the classic layout stays, so the label goes on the component it wraps.
+        for item in (self.question, self.answer, self.variants, self.wrong, self.season):
+            item._underlying.label = t(locale, f"trivia.suggest_{item.custom_id}")
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         values = {item.custom_id: item.value for item in (self.question, self.answer, self.variants, self.wrong,

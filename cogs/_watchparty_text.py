@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from bot.i18n import duration, language_of, t
 from bot.scheduling import format_duration
 
 MESSAGE_LIMIT = 2000
@@ -30,22 +31,27 @@ def when_line(moment: datetime) -> str:
     return f"{stamp(moment, 'F')} ({stamp(moment, 'R')})"
 
 
-def episode_label(season: int | None, episode: int | None, title: str | None = None) -> str | None:
+def episode_label(
+    season: int | None, episode: int | None, title: str | None = None, *, locale: str = "en"
+) -> str | None:
     if season is None:
         return None
-    label = f"Season {season}" + (f", episode {episode}" if episode is not None else "")
+    label = (t(locale, "cards.episode_label", season=season, episode=episode) if episode is not None
+             else t(locale, "cards.season_n", season=season))
     return f"{label}: {safe_title(title)}" if title else label
 
 
-def reminder_headline(title: str, starts_at: datetime, offset: timedelta, *, missed: int = 0) -> str:
-    """`⏰ **Title** starts in 1 hour — <t:…:F>`; at offset 0 it is starting now."""
+def reminder_headline(
+    title: str, starts_at: datetime, offset: timedelta, *, missed: int = 0, locale: str = "en"
+) -> str:
+    """`⏰ **Title** starts in 1 hour — <t:…:F>`; at offset 0 it is starting now. In the server's language."""
     if offset <= timedelta(0):
-        line = f"🎬 **{title}** is starting now!"
+        line = t(locale, "watchparty.starting_now", title=title)
     else:
-        line = f"⏰ **{title}** starts in {format_duration(offset)}: {when_line(starts_at)}"
+        span = format_duration(offset) if language_of(locale) == "en" else duration(locale, offset)
+        line = t(locale, "watchparty.starts_in", title=title, duration=span, when=when_line(starts_at))
     if missed:
-        plural = "reminder" if missed == 1 else "reminders"
-        line += f"\n-# I was offline and missed {missed} earlier {plural}; this is the catch-up."
+        line += "\n-# " + t(locale, "watchparty.missed", count=missed)
     return line
 
 

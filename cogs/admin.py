@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.i18n import t
 from bot.ops import status as ops_status
 from bot.ops.instrument import games_running, gateway_latency
 from bot.store import timers as timer_store
@@ -30,7 +31,7 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Bot owner 
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if not await self.bot.is_owner(interaction.user):
-            raise RefusedCheck("Only the bot's owner can use /admin commands.")
+            raise RefusedCheck(t(interaction.locale, "admin.owner_only"))
         return True
 
     @app_commands.command(name="sync")
@@ -40,13 +41,13 @@ class Admin(commands.GroupCog, group_name="admin", group_description="Bot owner 
         await interaction.response.defer(ephemeral=True, thinking=True)
         if scope == "global":
             synced = await self.bot.tree.sync()
-            where = "everywhere (Discord may take up to an hour to show them)"
+            where = "admin.synced_global"
         else:
             assert interaction.guild is not None  # guild_only
             self.bot.tree.copy_global_to(guild=interaction.guild)
             synced = await self.bot.tree.sync(guild=interaction.guild)
-            where = "to this server"
-        await interaction.followup.send(f"Synced {len(synced)} commands {where}.", ephemeral=True)
+            where = "admin.synced_here"
+        await interaction.followup.send(t(interaction.locale, where, count=len(synced)), ephemeral=True)
 
     @app_commands.command(name="status")
     async def status(self, interaction: discord.Interaction) -> None:

@@ -15,9 +15,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import NotFoundError
+from bot.i18n import t
 from bot.presentation import cards, names
 from bot.store import Store
 from bot.store.content import CastName
+from bot.store.translations import localize_character
+from cogs._locale import lang
 from cogs.recaps import EPHEMERAL, content_of, offered_names, rendered, require_show, send_card, watched_by
 
 log = logging.getLogger(__name__)
@@ -27,18 +30,17 @@ CHARACTERS = ("character",)
 
 
 def _no_match(text: str, close: Sequence[names.NameMatch], what: str) -> NotFoundError:
+    """`what` is "anyone" or "character"."""
     if close:
         offer = ", ".join(f"**{m.name}**" for m in close[:5])
-        return NotFoundError(f"I couldn't find {what} called {text!r}. Closest names: {offer}.")
-    return NotFoundError(
-        f"I couldn't find {what} called {text!r}, nor any name close to it. Start typing a name and pick a suggestion."
-    )
+        return NotFoundError(key=f"cast.no_{what}_close", name=repr(text), names=offer)
+    return NotFoundError(key=f"cast.no_{what}", name=repr(text))
 
 
-def _choices(matches: Sequence[names.NameMatch]) -> list[app_commands.Choice[str]]:
+def _choices(matches: Sequence[names.NameMatch], locale: str = "en") -> list[app_commands.Choice[str]]:
     choices = []
     for match in matches[:25]:
-        kind = "actor" if match.kind == "person" else "character"
+        kind = t(locale, "cast.kind_actor" if match.kind == "person" else "cast.kind_character")
         label = match.name if match.label == match.name else f"{match.label} → {match.name}"
         choices.append(app_commands.Choice(name=f"{label} ({kind})"[:100], value=match.value))
     return choices
@@ -70,11 +72,12 @@ class Cast(commands.Cog):
     ) -> None:
         """The cast, or one actor: who they play, in which seasons, and a few facts."""
         content = content_of(interaction)
+        locale = lang(interaction)
         show = require_show(content)
         if name is None:
             watched = await watched_by(interaction)
-            card = rendered(content, ("cast", watched), lambda: cards.cast_list_card(
-                show.show.title, content.people, content.characters, watched))
+            card = rendered(content, ("cast", watched, locale), lambda: cards.cast_list_card(
+                show.show.title, content.people, content.characters, watched, locale))
             await send_card(interaction, card, ephemeral=ephemeral)
             return
         match, close = self._resolve(interaction, name, PEOPLE_AND_CHARACTERS)
@@ -86,9 +89,9 @@ class Cast(commands.Cog):
                 raise _no_match(name, await self._visible(interaction, close), "anyone")
             if character.played_by is None:
                 watched = await watched_by(interaction)
-                unplayed = character
-                card = rendered(content, ("character", character.id, watched),
-                                lambda: cards.character_card(unplayed, None, watched))
+                unplayed = await localize_character(self.store, character, locale)
+                card = rendered(content, ("character", character.id, watched, locale),
+                                lambda: cards.character_card(unplayed, None, watched, locale))
                 await send_card(interaction, card, ephemeral=ephemeral)
                 return
             person_id = character.played_by
@@ -99,8 +102,8 @@ class Cast(commands.Cog):
             raise _no_match(name, await self._visible(interaction, close), "anyone")
         actor = person
         watched = await watched_by(interaction)
-        card = rendered(content, ("person", person.id, watched),
-                        lambda: cards.person_card(actor, list(content.characters_played_by(actor.id)), watched))
+        card = rendered(content, ("person", person.id, watched, locale),
+                        lambda: cards.person_card(actor, list(content.characters_played_by(actor.id)), watched, locale))
         await send_card(interaction, card, ephemeral=ephemeral)
 
     async def _offered_names(self, interaction: discord.Interaction) -> list[CastName]:
@@ -113,7 +116,9 @@ class Cast(commands.Cog):
 
     @cast.autocomplete("name")
     async def cast_autocomplete(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return _choices(names.rank(current, await self._offered_names(interaction), kinds=PEOPLE_AND_CHARACTERS))
+        return _choices(
+            names.rank(current, await self._offered_names(interaction), kinds=PEOPLE_AND_CHARACTERS), lang(interaction)
+        )
 
     @app_commands.command(name="character")
     @app_commands.describe(name="The character's name (typos are fine)", ephemeral=EPHEMERAL)
@@ -125,22 +130,24 @@ class Cast(commands.Cog):
         require_show(content)
         match, close = self._resolve(interaction, name, CHARACTERS)
         if match is None:
-            raise _no_match(name, await self._visible(interaction, close), "a character")
+            raise _no_match(name, await self._visible(interaction, close), "character")
         found = content.character(match.id)
         if found is None:
-            raise _no_match(name, await self._visible(interaction, close), "a character")
-        character = found
+            raise _no_match(name, await self._visible(interaction, close), "character")
+        locale = lang(interaction)
+        character = await localize_character(self.store, found, locale)
         actor = content.person(character.played_by) if character.played_by else None
         watched = await watched_by(interaction)
-        card = rendered(content, ("character", character.id, watched),
-                        lambda: cards.character_card(character, actor, watched))
+        card = rendered(content, ("character", character.id, watched, locale),
+                        lambda: cards.character_card(character, actor, watched, locale))
         await send_card(interaction, card, ephemeral=ephemeral)
 
     @character.autocomplete("name")
     async def character_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return _choices(names.rank(current, await self._offered_names(interaction), kinds=CHARACTERS))
+        offered = await self._offered_names(interaction)
+        return _choices(names.rank(current, offered, kinds=CHARACTERS), lang(interaction))
 
 
 async def setup(bot: commands.Bot) -> None:

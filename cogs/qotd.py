@@ -26,6 +26,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import NotFoundError, UserError
+from bot.i18n import t
 from bot.outbound import Priority
 from bot.qotd import (
     choose_question,
@@ -41,10 +42,13 @@ from bot.scheduling import resolve_zone
 from bot.store import qotd as qotd_store
 from bot.store import settings as settings_store
 from bot.store.qotd import NewPost, QotdConfig, QotdPost
+from bot.store.translations import localize_questions
 from bot.store.trivia import TriviaStore
 from bot.timers import Firing, PermanentTimerError, TimerSpec, nonce_for
+from bot.trivia.models import Question
 from bot.trivia.selection import QuestionFilter
 from cogs import _qotd_views as views
+from cogs._locale import guild_post_language, lang, server_language
 from cogs._qotd_stats import streak_of
 from cogs._qotd_text import say
 from cogs._watchparty_discord import NO_PINGS, timer_error, zone_autocomplete
@@ -77,11 +81,12 @@ def reveal_spec(post: QotdPost) -> TimerSpec:
     return TimerSpec(key=key, kind=REVEAL_KIND, due_at=post.reveal_at, payload={"post_id": post.id}, group=key)
 
 
-def _filters(seasons: tuple[int, ...], difficulty: str | None) -> str:
-    season_text = (say("qotd.setup.seasons", seasons=", ".join(map(str, seasons))) if seasons
-                   else say("qotd.setup.all_seasons"))
-    level = say("qotd.setup.difficulty", difficulty=difficulty) if difficulty else say("qotd.setup.any_difficulty")
-    return say("qotd.setup.filters", seasons=season_text, difficulty=level)
+def _filters(seasons: tuple[int, ...], difficulty: str | None, locale: object = "en") -> str:
+    season_text = (say("qotd.setup.seasons", locale=locale, seasons=", ".join(map(str, seasons))) if seasons
+                   else say("qotd.setup.all_seasons", locale=locale))
+    level = (say("qotd.setup.difficulty", locale=locale, difficulty=t(locale, f"trivia.difficulty_{difficulty}"))
+             if difficulty else say("qotd.setup.any_difficulty", locale=locale))
+    return say("qotd.setup.filters", locale=locale, seasons=season_text, difficulty=level)
 
 
 def _missing_permissions(channel: discord.abc.GuildChannel) -> list[str]:
@@ -142,25 +147,26 @@ class Qotd(commands.Cog):
         level = None if difficulty == "any" else difficulty
         missing = _missing_permissions(channel)
         if missing:
-            raise UserError(say("qotd.error.missing_perms", channel=channel.mention, missing=" and ".join(missing)))
+            raise UserError(key="qotd.error.missing_perms", channel=channel.mention, missing=" and ".join(missing))
         flt = QuestionFilter(seasons=frozenset(picked) or None, difficulty=level, need_choices=True)
         if not any(flt.accepts(c) for c in await self.trivia.question_candidates(guild_id)):
-            raise UserError(say("qotd.error.no_questions", filters=_filters(picked, level)))
+            raise UserError(key="qotd.error.no_questions", filters=lambda loc: _filters(picked, level, loc))
 
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = self.bot.clock.now()
         done = await qotd_store.posted_days(self.bot.store, guild_id, since=local_day(now, zone) - timedelta(days=1))
         first_day, first_at = next_post_at(at, zone, after=now, done_days=done)
         hhmm = at.strftime("%H:%M")
+        posts = await server_language(self.bot.store, guild_id, interaction.guild_locale)
         try:
             await self.bot.sender.post(
                 channel.id, priority=Priority.GAME, guild_id=guild_id, what="question-of-the-day set-up",
-                content=say("qotd.setup.announce", time=hhmm, zone=zone.key,
+                content=say("qotd.setup.announce", locale=posts, time=hhmm, zone=zone.key,
                             first=f"<t:{int(first_at.timestamp())}:F>"),
                 allowed_mentions=NO_PINGS,
             )
         except (discord.Forbidden, discord.NotFound) as exc:
-            raise UserError(say("qotd.error.refused", channel=channel.mention, reason=exc.text or exc.status)) from exc
+            raise UserError(key="qotd.error.refused", channel=channel.mention, reason=exc.text or exc.status) from exc
         _, previous = await qotd_store.save_config(
             self.bot.store, guild_id=guild_id, channel_id=channel.id, post_time=at, timezone=zone.key,
             seasons=picked, difficulty=level, user_id=interaction.user.id, now=now,
@@ -169,10 +175,11 @@ class Qotd(commands.Cog):
         self.bot.timers.notify(first_at)
         if previous is not None:
             await self.bot.timers.cancel_prefix(f"qotd:{guild_id}:post:r{previous.revision}:")
-        text = say("qotd.setup.done", channel=channel.mention, time=hhmm, zone=zone.key,
-                   filters=_filters(picked, level), first=f"<t:{int(first_at.timestamp())}:R>")
+        locale = lang(interaction)
+        text = say("qotd.setup.done", locale=locale, channel=channel.mention, time=hhmm, zone=zone.key,
+                   filters=_filters(picked, level, locale), first=f"<t:{int(first_at.timestamp())}:R>")
         if previous is not None and previous.enabled:
-            text += say("qotd.setup.replaced", channel=f"<#{previous.channel_id}>",
+            text += say("qotd.setup.replaced", locale=locale, channel=f"<#{previous.channel_id}>",
                         time=previous.post_time.strftime("%H:%M"), zone=previous.timezone)
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
@@ -183,9 +190,10 @@ class Qotd(commands.Cog):
         assert interaction.guild_id is not None
         config = await qotd_store.disable(self.bot.store, interaction.guild_id, now=self.bot.clock.now())
         if config is None:
-            raise NotFoundError(say("qotd.error.not_set_up"))
+            raise NotFoundError(key="qotd.error.not_set_up")
         await self.bot.timers.cancel_prefix(f"qotd:{interaction.guild_id}:post:")
-        await interaction.response.send_message(say("qotd.off.done"), ephemeral=True, allowed_mentions=NO_PINGS)
+        await interaction.response.send_message(say("qotd.off.done", locale=lang(interaction)), ephemeral=True,
+                                                allowed_mentions=NO_PINGS)
 
     @qotd.command(name="now")
     @app_commands.checks.has_permissions(manage_messages=True)
@@ -194,7 +202,7 @@ class Qotd(commands.Cog):
         assert interaction.guild_id is not None
         config = await qotd_store.get_config(self.bot.store, interaction.guild_id)
         if config is None or not config.enabled:
-            raise NotFoundError(say("qotd.error.not_set_up"))
+            raise NotFoundError(key="qotd.error.not_set_up")
         await interaction.response.defer(ephemeral=True, thinking=True)
         today = local_day(self.bot.clock.now(), ZoneInfo(config.timezone))
         existing = await qotd_store.daily_post(self.bot.store, config.guild_id, today)
@@ -204,10 +212,11 @@ class Qotd(commands.Cog):
             nonce = nonce_for(f"qotd:{config.guild_id}:now:{interaction.id}")
             await self._post(config, today, kind=kind, nonce=nonce)
         except discord.HTTPException as exc:
-            raise UserError(say("qotd.error.refused", channel=f"<#{config.channel_id}>",
-                                reason=exc.text or exc.status)) from exc
-        await interaction.followup.send(say(f"qotd.now.{kind}", channel=f"<#{config.channel_id}>"), ephemeral=True,
-                                        allowed_mentions=NO_PINGS)
+            raise UserError(key="qotd.error.refused", channel=f"<#{config.channel_id}>",
+                                reason=exc.text or exc.status) from exc
+        await interaction.followup.send(say(f"qotd.now.{kind}", locale=lang(interaction),
+                                            channel=f"<#{config.channel_id}>"),
+                                        ephemeral=True, allowed_mentions=NO_PINGS)
 
     @qotd.command(name="streak")
     @app_commands.describe(member="Whose streak (default: yours)")
@@ -217,9 +226,9 @@ class Qotd(commands.Cog):
         who = member or interaction.user
         current, best = await streak_of(self.bot, interaction.guild_id, who.id)
         if best == 0:
-            text = say("qotd.streak.none", name=who.display_name)
+            text = say("qotd.streak.none", locale=lang(interaction), name=who.display_name)
         else:
-            text = say("qotd.streak.line", name=who.display_name, current=current, best=best)
+            text = say("qotd.streak.line", locale=lang(interaction), name=who.display_name, current=current, best=best)
         await interaction.response.send_message(text, allowed_mentions=NO_PINGS)
 
     # -- answers ---------------------------------------------------------------------------------
@@ -227,18 +236,18 @@ class Qotd(commands.Cog):
     async def on_answer(self, interaction: discord.Interaction, post_id: int, index: int) -> None:
         post = await qotd_store.get_post(self.bot.store, post_id)
         if post is None or post.guild_id != interaction.guild_id or index >= len(post.choices):
-            raise NotFoundError(say("qotd.error.unknown_post"))
+            raise NotFoundError(key="qotd.error.unknown_post")
         now = self.bot.clock.now()
         if post.revealed_at is not None or now >= post.reveal_at:
-            raise UserError(say("qotd.error.closed"))
+            raise UserError(key="qotd.error.closed")
         user_id = interaction.user.id
         if await qotd_store.add_answer(self.bot.store, post.id, user_id, index, correct=index == post.correct_index,
                                        now=now):
-            text = say("qotd.answer.locked", choice=views.choice_label(post, index))
+            text = say("qotd.answer.locked", locale=lang(interaction), choice=views.choice_label(post, index))
         else:
             earlier = await qotd_store.answer_of(self.bot.store, post.id, user_id)
             shown = views.choice_label(post, earlier if earlier is not None else index)
-            text = say("qotd.answer.already", choice=shown)
+            text = say("qotd.answer.already", locale=lang(interaction), choice=shown)
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
     # -- timers ----------------------------------------------------------------------------------
@@ -289,21 +298,22 @@ class Qotd(commands.Cog):
             existing = await qotd_store.daily_post(store, config.guild_id, day)
             if existing is not None and existing.message_id is not None:
                 return  # posted early with /qotd now, or by a delivery that crashed before being marked
-        new = await self._new_post(config, day, kind)
+        posts = await self._post_language(config.guild_id)
+        new = await self._new_post(config, day, kind, posts)
         post_in_channel = functools.partial(self.bot.sender.post, config.channel_id, priority=Priority.REMINDER,
                                             guild_id=config.guild_id, what="question of the day")
         if new is None:
-            await post_in_channel(content=say("qotd.post.none_left", reason=say("qotd.error.none_left")),
+            reason = say("qotd.error.none_left", locale=posts)
+            await post_in_channel(content=say("qotd.post.none_left", locale=posts, reason=reason),
                                   allowed_mentions=NO_PINGS, nonce=nonce)
             return
         if kind == "daily":
             post, _ = await qotd_store.claim_daily(store, new)
         else:
             post = await qotd_store.add_post(store, new)
-        question = await self.trivia.get_question(post.question_id)
-        assert question is not None
+        question = await self._question(post.question_id, posts)
         try:
-            message = await post_in_channel(embed=views.question_embed(post, question),
+            message = await post_in_channel(embed=views.question_embed(post, question, posts),
                                             view=views.question_view(post), allowed_mentions=NO_PINGS, nonce=nonce)
         except (discord.Forbidden, discord.NotFound):
             await qotd_store.delete_unsent(store, post.id)  # the day stays open for a retry or /qotd now
@@ -311,7 +321,17 @@ class Qotd(commands.Cog):
         await qotd_store.set_message(store, post.id, message.id)
         await self.bot.timers.schedule(reveal_spec(post))
 
-    async def _new_post(self, config: QotdConfig, day: date, kind: str) -> NewPost | None:
+    async def _post_language(self, guild_id: int) -> str:
+        """The question of the day is a channel post: the server's language."""
+        return await guild_post_language(self.bot.store, self.bot.get_guild(guild_id), guild_id)
+
+    async def _question(self, question_id: str, locale: str) -> Question:
+        """The question as the server reads it: whole in Hindi where the pack has it, else in English."""
+        question = await self.trivia.get_question(question_id)
+        assert question is not None
+        return (await localize_questions(self.bot.store, [question], locale))[0]
+
+    async def _new_post(self, config: QotdConfig, day: date, kind: str, locale: str = "en") -> NewPost | None:
         now = self.bot.clock.now()
         flt = QuestionFilter(seasons=frozenset(config.seasons) or None, difficulty=config.difficulty)
         candidates = await self.trivia.question_candidates(config.guild_id)
@@ -320,6 +340,7 @@ class Qotd(commands.Cog):
         question = await self.trivia.get_question(question_id) if question_id else None
         if question is None:
             return None
+        question = (await localize_questions(self.bot.store, [question], locale))[0]  # the labels are stored
         labels, correct = shuffled_choices(question.answer, question.wrong, self.rng.randrange(1 << 30))
         watched = await qotd_store.min_spoiler_season(self.bot.store, config.guild_id)
         hidden = hidden_season(question.text, labels, question.season, watched)
@@ -338,13 +359,13 @@ class Qotd(commands.Cog):
         post = result.post if result is not None else None
         if result is None or post is None or post.message_id is None:
             return
-        question = await self.trivia.get_question(post.question_id)
-        assert question is not None
+        posts = await self._post_language(post.guild_id)
+        question = await self._question(post.question_id, posts)
         try:
             await self.bot.sender.edit(
                 post.channel_id, post.message_id, priority=Priority.REMINDER, guild_id=post.guild_id,
                 what="question-of-the-day reveal",
-                embed=views.revealed_embed(post, question, result.right, result.answers),
+                embed=views.revealed_embed(post, question, result.right, result.answers, posts),
                 view=views.revealed_view(post), allowed_mentions=NO_PINGS,
             )
         except discord.HTTPException as exc:
@@ -356,12 +377,14 @@ class Qotd(commands.Cog):
             return  # no question answered yet: nothing to sum up
         living = await qotd_store.streaks(self.bot.store, config.guild_id, since=last)
         ranked = top_streaks(living, last, limit=SUMMARY_SIZE)
-        lines = [say("qotd.summary.line", rank=i, user=uid, days=days) for i, (uid, days) in enumerate(ranked, 1)]
+        posts = await self._post_language(config.guild_id)
+        lines = [say("qotd.summary.line", locale=posts, rank=i, user=uid, days=days)
+                 for i, (uid, days) in enumerate(ranked, 1)]
         best = await qotd_store.best_streaks(self.bot.store, config.guild_id, limit=1)
         if best:
-            lines.append("\n" + say("qotd.summary.best", user=best[0].user_id, days=best[0].best))
-        embed = discord.Embed(title=say("qotd.summary.title"), colour=views.COLOUR,
-                              description="\n".join(lines) if ranked else say("qotd.summary.empty"))
+            lines.append("\n" + say("qotd.summary.best", locale=posts, user=best[0].user_id, days=best[0].best))
+        embed = discord.Embed(title=say("qotd.summary.title", locale=posts), colour=views.COLOUR,
+                              description="\n".join(lines) if ranked else say("qotd.summary.empty", locale=posts))
         await self.bot.sender.post(config.channel_id, priority=Priority.REMINDER, guild_id=config.guild_id,
                                    what="question-of-the-day summary", embed=embed, nonce=nonce,
                                    allowed_mentions=NO_PINGS)

@@ -19,24 +19,23 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import spoilers
-from bot.content.models import MAX_SEASON
+from bot.content.models import MAX_SEASON, Episode
 from bot.content.snapshot import ContentSnapshot
 from bot.errors import NotFoundError, UserError
+from bot.i18n import t
 from bot.presentation import cards, names
 from bot.presentation.embeds import EmbedDraft, fit_embed, group_for_messages
 from bot.store import Store
 from bot.store import content as content_store
 from bot.store.content import ShowInfo
+from bot.store.translations import localize_fact, localize_season
 from cogs._errors import report_error
+from cogs._locale import lang
 from cogs._view_cache import ViewCache
 
 log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
-EMPTY_PACK = (
-    "No show content has been imported yet, so there is nothing to show. "
-    "Ask the bot's owner to import the content pack."
-)
 SEARCH_LIMIT = 8
 EPHEMERAL = "Only you see the answer (default: everyone in the channel)"
 
@@ -53,7 +52,7 @@ def content_of(interaction: discord.Interaction) -> ContentSnapshot:
 def require_show(content: ContentSnapshot) -> ShowInfo:
     """The show's info, or a clear error when no content pack has been imported."""
     if content.show is None:
-        raise NotFoundError(EMPTY_PACK)
+        raise NotFoundError(key="recaps.empty_pack")
     return content.show
 
 
@@ -141,8 +140,10 @@ class RecapNav(discord.ui.DynamicItem[discord.ui.Button[Any]],
                template=r"recap:(?P<dir>prev|next):(?P<owner>\d+):(?P<season>\d+):(?P<episode>\d+)"):
     """Previous/Next: the custom id holds who may press it and the page it leads to (episode 0 = season)."""
 
-    def __init__(self, direction: str, owner: int, season: int, episode: int, *, enabled: bool = True) -> None:
-        label = "Previous" if direction == "prev" else "Next"
+    def __init__(
+        self, direction: str, owner: int, season: int, episode: int, *, enabled: bool = True, locale: str = "en"
+    ) -> None:
+        label = t(locale, "recaps.previous" if direction == "prev" else "recaps.next")
         super().__init__(discord.ui.Button(
             label=label,
             style=discord.ButtonStyle.secondary,
@@ -162,9 +163,7 @@ class RecapNav(discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
             if interaction.user.id != self.owner:
-                raise UserError(
-                    "Only the person who asked for this recap can turn its pages. Run /recap to browse yourself."
-                )
+                raise UserError(key="recaps.not_yours")
             groups, view = await recap_page(interaction, self.season, self.episode or None)
             await interaction.response.edit_message(embeds=groups[0], view=view, allowed_mentions=NONE)
         except Exception as exc:  # dynamic items have no view on_error: take the one error path here
@@ -180,18 +179,19 @@ async def recap_page(
     `views`: reuse the buttons built for the same page and person (for a public answer only).
     """
     content = content_of(interaction)
+    locale = lang(interaction)
     show = require_show(content)
     seasons = content.season_numbers
     found = content.season(season_number)
     if found is None:
-        listed = ", ".join(map(str, seasons)) or "none"
-        raise NotFoundError(f"There is no Season {season_number} in the content pack (seasons: {listed}).")
-    season = found
+        listed = ", ".join(map(str, seasons)) or "—"
+        raise NotFoundError(key="recaps.no_season", season=season_number, seasons=listed)
+    season = await localize_season(store_of(interaction), found, locale)
     watched = await watched_by(interaction)
     owner = interaction.user.id
     if episode_number is None:
-        draft = rendered(content, ("season", season.number, watched),
-                         lambda: cards.season_card(show.show.title, season, show.season_count, watched))
+        draft = rendered(content, ("season", season.number, watched, locale),
+                         lambda: cards.season_card(show.show.title, season, show.season_count, watched, locale))
         index = seasons.index(season.number)
         before = seasons[index - 1] if index > 0 else None
         after = seasons[index + 1] if index + 1 < len(seasons) else None
@@ -201,14 +201,14 @@ async def recap_page(
         episode = next((e for e in season.episodes if e.number == episode_number), None)
         if episode is None:
             nearest = sorted(episodes, key=lambda n: (abs(n - episode_number), n))[:1]
-            guess = f" Did you mean episode {nearest[0]}?" if nearest else ""
             raise NotFoundError(
-                f"Season {season.number} has no episode {episode_number} "
-                f"(it has {len(episodes)}: {', '.join(map(str, episodes)) or 'none'}).{guess}"
+                key="recaps.no_episode_guess" if nearest else "recaps.no_episode", season=season.number,
+                episode=episode_number, count=len(episodes), episodes=", ".join(map(str, episodes)) or "—",
+                nearest=nearest[0] if nearest else "",
             )
         shown = episode
-        draft = rendered(content, ("episode", season.number, episode.number, watched),
-                         lambda: cards.episode_card(show.show.title, season, shown, watched))
+        draft = rendered(content, ("episode", season.number, episode.number, watched, locale),
+                         lambda: cards.episode_card(show.show.title, season, shown, watched, locale))
         index = episodes.index(episode.number)
         before = episodes[index - 1] if index > 0 else None
         after = episodes[index + 1] if index + 1 < len(episodes) else None
@@ -216,12 +216,20 @@ async def recap_page(
 
     def build() -> discord.ui.View:
         view = discord.ui.View(timeout=None)
-        view.add_item(RecapNav("prev", owner, *prev_at, enabled=before is not None))
-        view.add_item(RecapNav("next", owner, *next_at, enabled=after is not None))
+        view.add_item(RecapNav("prev", owner, *prev_at, enabled=before is not None, locale=locale))
+        view.add_item(RecapNav("next", owner, *next_at, enabled=after is not None, locale=locale))
         return view
 
-    key = (owner, prev_at, next_at, before is not None, after is not None)
+    key = (owner, locale, prev_at, next_at, before is not None, after is not None)
     return draft, build() if views is None else views.get(key, build)
+
+
+def _episode_choice(episode: Episode, watched: int | None, locale: str) -> str:
+    """`spoilers.episode_choice_name` in the member's language (a later episode's title left out)."""
+    if locale == "en":
+        return spoilers.episode_choice_name(episode, watched)
+    base = t(locale, "recaps.episode_choice", episode=episode.number)
+    return f"{base}: {episode.title}" if episode.title and not spoilers.hides(watched, episode.season) else base
 
 
 def _matches(current: str, *texts: str) -> bool:
@@ -271,7 +279,8 @@ class Recaps(commands.Cog):
     ) -> list[app_commands.Choice[int]]:
         seasons = content_of(interaction).seasons
         return [
-            app_commands.Choice(name=f"Season {s.number} ({s.year}, {s.platform})", value=s.number)
+            app_commands.Choice(name=t(lang(interaction), "recaps.season_choice", season=s.number, year=s.year,
+                                       platform=s.platform), value=s.number)
             for s in seasons
             if _matches(str(current or ""), str(s.number), str(s.year), s.platform)
         ][:25]
@@ -287,7 +296,8 @@ class Recaps(commands.Cog):
             return []
         episodes = content_of(interaction).episodes(number)
         watched = await watched_by(interaction)
-        shown = [(e, spoilers.episode_choice_name(e, watched)) for e in episodes]
+        locale = lang(interaction)
+        shown = [(e, _episode_choice(e, watched, locale)) for e in episodes]
         return [
             app_commands.Choice(name=name, value=e.number)
             for e, name in shown
@@ -301,23 +311,27 @@ class Recaps(commands.Cog):
     async def fact(self, interaction: discord.Interaction, topic: str | None = None, ephemeral: bool = False) -> None:
         """A random fact about the show, its seasons, cast or making."""
         content = content_of(interaction)
+        locale = lang(interaction)
         require_show(content)
         if topic is not None:
             topics = content.fact_topics
             key = topic.strip().casefold().replace(" ", "-")
             if key not in topics:
-                spoken = [t.replace("-", " ") for t in topics]
+                spoken = [topic_name.replace("-", " ") for topic_name in topics]
                 close = names.suggest(topic, spoken)
-                guess = f" Did you mean {', '.join(f'**{t}**' for t in close)}?" if close else ""
-                raise NotFoundError(f"There are no facts about {topic!r}.{guess} Topics: {', '.join(spoken)}.")
+                if close:
+                    raise NotFoundError(key="recaps.no_topic_guess", topic=repr(topic), topics=", ".join(spoken),
+                                        close=", ".join(f"**{c}**" for c in close))
+                raise NotFoundError(key="recaps.no_topic", topic=repr(topic), topics=", ".join(spoken))
             topic = key
         channel = interaction.channel_id or 0
         fact = content.random_fact(topic, exclude_id=self.last_fact.get(channel))
         if fact is None:
-            raise NotFoundError("The content pack has no facts yet.")
+            raise NotFoundError(key="recaps.no_facts")
         self.last_fact[channel] = fact.id
         watched = await watched_by(interaction)
-        card = rendered(content, ("fact", fact.id, watched), lambda: cards.fact_card(fact, watched))
+        fact = await localize_fact(store_of(interaction), fact, locale)
+        card = rendered(content, ("fact", fact.id, watched, locale), lambda: cards.fact_card(fact, watched, locale))
         await send_card(interaction, card, ephemeral=ephemeral)
 
     @fact.autocomplete("topic")
@@ -342,27 +356,31 @@ class Recaps(commands.Cog):
         content = content_of(interaction)
         require_show(content)
         if content_store.fts_query(query) is None:
-            await self._search_help(interaction, f"I need at least one word to search for, not {query!r}.")
+            await self._search_help(interaction, t(lang(interaction), "recaps.search_no_words", query=repr(query)))
             return
         hits = content.search(query, limit=SEARCH_LIMIT)
         if not hits:
-            await self._search_help(interaction, f"Nothing in the recaps, facts or cast matches {query!r}.", query)
+            await self._search_help(
+                interaction, t(lang(interaction), "recaps.search_nothing", query=repr(query)), query
+            )
             return
         watched = await watched_by(interaction)
-        card = rendered(content, ("search", query, watched), lambda: cards.search_card(query, hits, watched),
-                        open_ended=True)
+        locale = lang(interaction)
+        card = rendered(content, ("search", query, watched, locale),
+                        lambda: cards.search_card(query, hits, watched, locale), open_ended=True)
         await send_card(interaction, card, ephemeral=ephemeral)
 
     async def _search_help(self, interaction: discord.Interaction, problem: str, query: str = "") -> None:
         """Not an error: say what went wrong and what to try, from the names the pack knows."""
         entries = await offered_names(interaction)
         close = names.closest(query, entries, limit=3) if query else []
+        locale = lang(interaction)
         if close:
-            hint = "Did you mean " + ", ".join(f"**{m.name}**" for m in close) + "?"
+            hint = t(locale, "recaps.did_you_mean", names=", ".join(f"**{m.name}**" for m in close))
         else:
             samples = sorted({e.name for e in entries if e.kind == "character"})[:3]
-            such = f" such as {', '.join(samples)}" if samples else ""
-            hint = f"Try a character's name{such}, or a place or topic."
+            hint = (t(locale, "recaps.try_names", names=", ".join(samples)) if samples
+                    else t(locale, "recaps.try_anything"))
         await interaction.response.send_message(f"{problem} {hint}", ephemeral=True, allowed_mentions=NONE)
 
     # -- /spoilers ------------------------------------------------------------------------------
@@ -385,27 +403,22 @@ class Recaps(commands.Cog):
         assert interaction.guild_id is not None  # guild_only
         members = self.bot.members  # type: ignore[attr-defined]
         if off and season is not None:
-            raise UserError("Give a season or `off`, not both.")
+            raise UserError(key="recaps.season_or_off")
         if off or season is not None:
             now = self.bot.clock.now()  # type: ignore[attr-defined]
             await members.set_spoiler_season(interaction.guild_id, interaction.user.id, None if off else season,
                                              now=now)
         current = await members.spoiler_season(interaction.guild_id, interaction.user.id)
-        text = _spoiler_status(current, changed=off or season is not None)
+        text = _spoiler_status(current, changed=off or season is not None, locale=lang(interaction))
         await interaction.response.send_message(text, ephemeral=ephemeral, allowed_mentions=NONE)
 
 
-def _spoiler_status(current: int | None, *, changed: bool) -> str:
-    prefix = "Saved. " if changed else ""
+def _spoiler_status(current: int | None, *, changed: bool, locale: str = "en") -> str:
+    prefix = t(locale, "recaps.saved") + " " if changed else ""
     if current is None:
-        return prefix + (
-            "Spoiler guard is off: recaps, facts and search show every season. Set it with /spoilers season:<n>."
-        )
-    seen = "no season yet" if current == 0 else f"up to Season {current}"
-    return (
-        prefix + f"Spoiler guard: you have watched {seen}. Recaps, facts and search results from later seasons "
-        "are hidden behind spoiler tags, and trivia you start skips them. Turn it off with /spoilers off:True."
-    )
+        return prefix + t(locale, "recaps.guard_off")
+    seen = t(locale, "cards.seen_none") if current == 0 else t(locale, "cards.seen_up_to", season=current)
+    return prefix + t(locale, "recaps.guard_on", seen=seen)
 
 
 async def setup(bot: commands.Bot) -> None:

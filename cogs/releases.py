@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from discord.ext import commands
 
 from bot import horizons
 from bot.errors import PermissionDeniedError, UserError
+from bot.i18n import duration, language_of, local_datetime, t
 from bot.outbound import Priority
 from bot.scheduling import DEFAULT_OFFSETS, RELEASE_KIND, format_duration, parse_when, release_timer_specs
 from bot.store import content as content_store
@@ -26,6 +28,7 @@ from bot.store import settings as settings_store
 from bot.store.events import NewRelease, Release
 from bot.timers import Firing, nonce_for
 from cogs._errors import report_error
+from cogs._locale import guild_post_language, lang
 from cogs._refused import dm_teller, report_refused
 from cogs._views import BotView
 from cogs._watchparty_discord import NO_PINGS, app, timer_error, zone_autocomplete, zone_for
@@ -42,10 +45,11 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 class RoleButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=r"rel:role"):
     """Gives (or takes back) the server's release reminder role."""
 
-    def __init__(self) -> None:
+    def __init__(self, locale: str = "en") -> None:
         super().__init__(
             discord.ui.Button(
-                label="Reminder role", emoji="🔔", style=discord.ButtonStyle.primary, custom_id="rel:role"
+                label=t(locale, "releases.role_button"), emoji="🔔", style=discord.ButtonStyle.primary,
+                custom_id="rel:role",
             )
         )
 
@@ -62,9 +66,9 @@ class RoleButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], tem
             await report_error(interaction, exc)
 
 
-def role_view() -> BotView:
+def role_view(locale: str = "en") -> BotView:
     view = BotView(timeout=None)
-    view.add_item(RoleButton())
+    view.add_item(RoleButton(locale))
     return view
 
 
@@ -73,11 +77,11 @@ async def toggle_role(interaction: discord.Interaction) -> None:
     guild = interaction.guild
     member = interaction.user
     if guild is None or not isinstance(member, discord.Member):
-        raise UserError("This button only works in a server.")
+        raise UserError(key="releases.server_only")
     ann = await settings_store.announcements(bot.store, guild.id)
     role = guild.get_role(ann.role_id) if ann.role_id else None
     if role is None:
-        raise UserError("There is no release reminder role yet; a moderator can set one with /settings announcements.")
+        raise UserError(key="releases.no_role")
     has = any(r.id == role.id for r in member.roles)
     # Changing roles is another REST call, which may wait its turn under Discord's limits: defer first.
     await interaction.response.defer(ephemeral=True, thinking=True)
@@ -87,23 +91,24 @@ async def toggle_role(interaction: discord.Interaction) -> None:
         else:
             await member.add_roles(role, reason="asked for release reminders")
     except discord.Forbidden as exc:
-        raise UserError(
-            f"I can't hand out {role.mention}: I need Manage Roles and my role must be above it. Ask a moderator."
-        ) from exc
+        raise UserError(key="releases.cannot_give_role", role=role.mention) from exc
     await interaction.followup.send(
-        f"Done: {role.mention} removed." if has else f"Done: you now have {role.mention}.",
+        t(lang(interaction), "releases.role_removed" if has else "releases.role_added", role=role.mention),
         ephemeral=True,
         allowed_mentions=NO_PINGS,
     )
 
 
-def release_headline(title: str, release_at: datetime, offset: timedelta, *, missed: int = 0) -> str:
+def release_headline(
+    title: str, release_at: datetime, offset: timedelta, *, missed: int = 0, locale: str = "en"
+) -> str:
     if offset <= timedelta(0):
-        line = f"📺 **{title}** is out now!"
+        line = t(locale, "releases.out_now", title=title)
     else:
-        line = f"🔔 **{title}** comes out in {format_duration(offset)}: {when_line(release_at)}"
+        span = format_duration(offset) if language_of(locale) == "en" else duration(locale, offset)
+        line = t(locale, "releases.comes_out", title=title, duration=span, when=when_line(release_at))
     if missed:
-        line += f"\n-# I was offline and missed {missed} earlier reminder(s); this is the catch-up."
+        line += "\n-# " + t(locale, "watchparty.missed", count=missed)
     return line
 
 
@@ -144,14 +149,14 @@ class Releases(commands.Cog):
     ) -> None:
         """Add a release date; reminders go out before it."""
         if not interaction.permissions.manage_guild:
-            raise PermissionDeniedError("You need the Manage Server permission to add releases.")
+            raise PermissionDeniedError(key="releases.need_manage_guild")
         assert interaction.guild_id is not None
         now = self.bot.clock.now()
         zone = await zone_for(self.bot, interaction.guild_id, interaction.user.id, timezone)
         parsed = parse_when(when, now=now, zone=zone, max_ahead=horizons.RELEASE, what="releases")
         clean = safe_title(title)
         if not clean:
-            raise UserError("Give the release a title.")
+            raise UserError(key="releases.need_title")
         release = await event_store.add_release(
             self.bot.store,
             NewRelease(interaction.guild_id, clean, parsed.at, zone.key, interaction.user.id, season),
@@ -160,11 +165,13 @@ class Releases(commands.Cog):
         )
         self.bot.timers.notify()
         ann = await settings_store.announcements(self.bot.store, interaction.guild_id)
-        where = f"<#{ann.channel_id}>" if ann.channel_id else "no channel yet (see /settings announcements)"
+        locale = lang(interaction)
+        where = f"<#{ann.channel_id}>" if ann.channel_id else t(locale, "releases.no_channel")
+        local = parsed.describe() if locale == "en" else f"{local_datetime(locale, parsed.local)} ({parsed.zone.key})"
         await interaction.response.send_message(
-            f"Added release #{release.id} **{release.title}**: {when_line(release.release_at)} "
-            f"({parsed.describe()}). Reminders go to {where}; members can get DMs with `/remindme release`.",
-            view=role_view() if ann.role_id else discord.utils.MISSING,
+            t(locale, "releases.added", id=release.id, title=release.title, when=when_line(release.release_at),
+              local=local, where=where),
+            view=role_view(locale) if ann.role_id else discord.utils.MISSING,
             allowed_mentions=NO_PINGS,
         )
 
@@ -173,27 +180,30 @@ class Releases(commands.Cog):
     async def releases(self, interaction: discord.Interaction) -> None:
         """Upcoming and past Little Things releases."""
         assert interaction.guild_id is not None
+        locale = lang(interaction)
         now = self.bot.clock.now()
         ours = await event_store.list_releases(
             self.bot.store, interaction.guild_id, after=EPOCH, states=("scheduled", "released"), limit=100
         )
-        upcoming: list[tuple[datetime, str]] = [(r.release_at, _line(r)) for r in ours if r.release_at > now]
-        past: list[tuple[datetime, str]] = [(r.release_at, _line(r)) for r in ours if r.release_at <= now]
+        upcoming: list[tuple[datetime, str]] = [(r.release_at, _line(r, locale)) for r in ours if r.release_at > now]
+        past: list[tuple[datetime, str]] = [(r.release_at, _line(r, locale)) for r in ours if r.release_at <= now]
         for pack in await content_store.list_releases(self.bot.store):
             at = pack_release_at(pack.date)
             style = "F" if isinstance(pack.date, datetime) else "D"
-            platform = f" on {safe_title(pack.platform)}" if pack.platform else ""
+            platform = " " + t(locale, "releases.on", platform=safe_title(pack.platform)) if pack.platform else ""
             line = f"**{safe_title(pack.title)}**: {stamp(at, style)}{platform}"
             (upcoming if at > now else past).append((at, line))
-        embed = discord.Embed(title="Little Things releases", colour=discord.Colour.blurple())
+        embed = discord.Embed(title=t(locale, "releases.title"), colour=discord.Colour.blurple())
         embed.add_field(
-            name="Upcoming",
-            value=clip_lines([line for _, line in sorted(upcoming, key=lambda p: p[0])], empty="Nothing announced."),
+            name=t(locale, "releases.upcoming"),
+            value=clip_lines([line for _, line in sorted(upcoming, key=lambda p: p[0])],
+                             empty=t(locale, "releases.nothing_announced")),
             inline=False,
         )
         embed.add_field(
-            name="Past",
-            value=clip_lines([line for _, line in sorted(past, key=lambda p: p[0], reverse=True)], empty="None yet."),
+            name=t(locale, "releases.past"),
+            value=clip_lines([line for _, line in sorted(past, key=lambda p: p[0], reverse=True)],
+                             empty=t(locale, "releases.none_yet")),
             inline=False,
         )
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_PINGS)
@@ -203,20 +213,23 @@ class Releases(commands.Cog):
     async def remind_release(self, interaction: discord.Interaction, stop: bool = False) -> None:
         """Get a DM before each release in this server."""
         assert interaction.guild_id is not None
+        locale = lang(interaction)
         if stop:
             changed = await event_store.opt_out(self.bot.store, interaction.guild_id, interaction.user.id)
-            text = "OK, no more release DMs." if changed else "You weren't getting release DMs."
+            text = t(locale, "releases.dms_stopped" if changed else "releases.dms_were_off")
             await interaction.response.send_message(text, ephemeral=True)
             return
-        added = await event_store.opt_in(
-            self.bot.store, interaction.guild_id, interaction.user.id, now=self.bot.clock.now()
-        )
-        offsets = ", ".join(format_duration(o) for o in DEFAULT_OFFSETS if o) + " before, and when it's out"
-        text = ("I'll DM you " if added else "You're already set: I DM you ") + f"{offsets}. Keep your DMs open for me."
+        now = self.bot.clock.now()
+        added = await event_store.opt_in(self.bot.store, interaction.guild_id, interaction.user.id, now=now)
+        await settings_store.set_member_language(self.bot.store, interaction.guild_id, interaction.user.id, locale,
+                                                 now=now)
+        spans = [format_duration(o) if locale == "en" else duration(locale, o) for o in DEFAULT_OFFSETS if o]
+        text = t(locale, "releases.dms_on" if added else "releases.dms_already", offsets=", ".join(spans))
         ann = await settings_store.announcements(self.bot.store, interaction.guild_id)
         if ann.role_id:
-            text += " You can also take the reminder role:"
-            await interaction.response.send_message(text, view=role_view(), ephemeral=True, allowed_mentions=NO_PINGS)
+            text += " " + t(locale, "releases.take_role")
+            await interaction.response.send_message(text, view=role_view(locale), ephemeral=True,
+                                                    allowed_mentions=NO_PINGS)
         else:
             await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_PINGS)
 
@@ -230,11 +243,15 @@ class Releases(commands.Cog):
         if firing.timers:
             offset = timedelta(seconds=int(payload["offset"]))
             missed = len(firing.timers) - 1 + len(firing.skipped)
-            headline = release_headline(release.title, release.release_at, offset, missed=missed)
+            def headline(locale: str) -> str:
+                return release_headline(release.title, release.release_at, offset, missed=missed, locale=locale)
+
             ann = await settings_store.announcements(self.bot.store, release.guild_id)
+            posts = await guild_post_language(self.bot.store, self.bot.get_guild(release.guild_id), release.guild_id)
             if ann.channel_id is not None:
-                await self._announce(release, ann.channel_id, ann.role_id, headline, firing.nonce, firing.timer.due_at)
-            await self._dm_all(release, headline, firing.nonce, ann.channel_id, firing.timer.due_at)
+                await self._announce(release, ann.channel_id, ann.role_id, headline(posts), firing.nonce,
+                                     firing.timer.due_at)
+            await self._dm_all(release, headline, firing.nonce, ann.channel_id, firing.timer.due_at, posts)
         if any(int(t.payload["offset"]) == 0 for t in (*firing.timers, *firing.skipped)):
             await event_store.set_release_state(self.bot.store, release.id, "released", now=self.bot.clock.now())
 
@@ -251,21 +268,24 @@ class Releases(commands.Cog):
             )
         except (discord.Forbidden, discord.NotFound) as exc:
             # The release stays (DMs still go out); its creator and the log hear about the channel once.
+            posts = await guild_post_language(self.bot.store, self.bot.get_guild(release.guild_id), release.guild_id)
             await report_refused(
                 self.bot, exc, what="release announcement", guild_id=release.guild_id, channel_id=channel_id,
                 tell=dm_teller(self.bot, release.created_by), tell_again=False,
-                intro=f"Release #{release.id} **{release.title}**: I couldn't announce it. ",
+                intro=t(posts, "releases.announce_refused", id=release.id, title=release.title) + " ", locale=posts,
             )
         except discord.HTTPException as exc:
             raise timer_error(exc) from exc
 
     async def _dm_all(
-        self, release: Release, headline: str, nonce: str, channel_id: int | None, due_at: datetime
+        self, release: Release, headline: Callable[[str], str], nonce: str, channel_id: int | None, due_at: datetime,
+        posts: str,
     ) -> None:
-        """Queue every DM at once; the scheduler paces them after any game or reminder traffic."""
-        text = f"{headline}\n-# You asked for this with /remindme release. Stop with `/remindme release stop:True`."
+        """Queue every DM at once (the scheduler paces them), each in the language its member asked in."""
 
         async def one(user_id: int) -> int | None:
+            locale = language_of(await settings_store.member_language(self.bot.store, release.guild_id, user_id))
+            text = f"{headline(locale)}\n-# " + t(locale, "releases.dm_footer")
             try:
                 await self.bot.sender.dm(
                     user_id, due_at=due_at, content=text, allowed_mentions=NO_PINGS,
@@ -286,10 +306,7 @@ class Releases(commands.Cog):
         log.info("release %s: %d member(s) have closed DMs; opted them out", release.id, len(closed))
         if channel_id is None:
             return
-        header = (
-            "I couldn't DM these members a release reminder (their DMs are closed), so I stopped their release DMs. "
-            "Open your DMs and use `/remindme release` to get them again:"
-        )
+        header = t(posts, "releases.dms_closed")
         for chunk in mention_chunks(header, closed):
             users = [discord.Object(id=u) for u in closed if f"<@{u}>" in chunk]
             try:
@@ -302,8 +319,8 @@ class Releases(commands.Cog):
                 return
 
 
-def _line(release: Release) -> str:
-    season = f" (Season {release.season})" if release.season else ""
+def _line(release: Release, locale: str = "en") -> str:
+    season = " (" + t(locale, "cards.season_n", season=release.season) + ")" if release.season else ""
     return f"**{release.title}**{season}: {when_line(release.release_at)}"
 
 

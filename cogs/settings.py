@@ -9,8 +9,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import PermissionDeniedError, UserError
+from bot.i18n import t
 from bot.scheduling import resolve_zone, zone_label
 from bot.store import settings as settings_store
+from bot.store.settings import LANGUAGE_AUTO
+from cogs._locale import lang, server_language
 from cogs._watchparty_discord import NO_PINGS, zone_autocomplete
 
 if TYPE_CHECKING:
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
 
 def _require_manage_guild(interaction: discord.Interaction) -> None:
     if not interaction.permissions.manage_guild:
-        raise PermissionDeniedError("You need the Manage Server permission to change the server's settings.")
+        raise PermissionDeniedError(key="settings.need_manage_guild")
 
 
 class Settings(commands.Cog):
@@ -46,7 +49,7 @@ class Settings(commands.Cog):
         _require_manage_guild(interaction)
         assert interaction.guild_id is not None
         if role is not None and (role.is_default() or role.managed):
-            raise UserError(f"{role.mention} can't be the reminder role: pick a normal role members can have.")
+            raise UserError(key="settings.bad_role", role=role.mention)
         await settings_store.set_announcements(
             self.bot.store,
             interaction.guild_id,
@@ -54,10 +57,9 @@ class Settings(commands.Cog):
             role_id=role.id if role else None,
             now=self.bot.clock.now(),
         )
-        pinged = f" pinging {role.mention}" if role else " without a role ping"
-        await interaction.response.send_message(
-            f"Release reminders will be posted in {channel.mention}{pinged}.", allowed_mentions=NO_PINGS
-        )
+        text = (t(lang(interaction), "settings.announcements_role", channel=channel.mention, role=role.mention)
+                if role else t(lang(interaction), "settings.announcements_no_role", channel=channel.mention))
+        await interaction.response.send_message(text, allowed_mentions=NO_PINGS)
 
     @settings.command(name="timezone")
     @app_commands.describe(zone="The server's default time zone, e.g. Asia/Kolkata")
@@ -70,7 +72,26 @@ class Settings(commands.Cog):
         now = self.bot.clock.now()
         await settings_store.set_guild_timezone(self.bot.store, interaction.guild_id, tz.key, now=now)
         await interaction.response.send_message(
-            f"The server's default time zone is now {zone_label(tz.key, now)}.", allowed_mentions=NO_PINGS
+            t(lang(interaction), "settings.server_zone", zone=zone_label(tz.key, now)), allowed_mentions=NO_PINGS
+        )
+
+    @settings.command(name="language")
+    @app_commands.describe(language="English, Hindi, or the server's own language (auto)")
+    @app_commands.choices(language=[
+        app_commands.Choice(name="auto", value=LANGUAGE_AUTO),
+        app_commands.Choice(name="English", value="en"),
+        app_commands.Choice(name="हिन्दी", value="hi"),
+    ])
+    async def language(self, interaction: discord.Interaction, language: app_commands.Choice[str]) -> None:
+        """Choose the language of the bot's posts in this server."""
+        _require_manage_guild(interaction)
+        assert interaction.guild_id is not None
+        pinned = None if language.value == LANGUAGE_AUTO else language.value
+        await settings_store.set_guild_language(self.bot.store, interaction.guild_id, pinned, now=self.bot.clock.now())
+        effective = await server_language(self.bot.store, interaction.guild_id, interaction.guild_locale)
+        key = "settings.language_auto" if pinned is None else "settings.language_set"
+        await interaction.response.send_message(
+            t(lang(interaction), key, language=t(effective, "language_name")), allowed_mentions=NO_PINGS
         )
 
     @timezone.command(name="set")
@@ -85,7 +106,8 @@ class Settings(commands.Cog):
             self.bot.store, interaction.guild_id, interaction.user.id, tz.key, now=now
         )
         await interaction.response.send_message(
-            f"Your time zone is now {zone_label(tz.key, now)}.", ephemeral=True, allowed_mentions=NO_PINGS
+            t(lang(interaction), "settings.member_zone", zone=zone_label(tz.key, now)), ephemeral=True,
+            allowed_mentions=NO_PINGS,
         )
 
 

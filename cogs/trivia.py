@@ -19,8 +19,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
+from bot.i18n import t
 from bot.outbound import Priority
 from bot.store.settings import trivia_answer_seconds
+from bot.store.translations import localize_questions
 from bot.store.trivia import GameRecord, Scope, TriviaStore
 from bot.trivia.game import AnswerStatus, Game, GameSettings
 from bot.trivia.models import GameMode
@@ -28,6 +30,7 @@ from bot.trivia.scoring import points_for
 from bot.trivia.selection import QuestionFilter, select_questions
 from bot.trivia.suggestions import parse_suggestion
 from cogs import _trivia_render as render
+from cogs._locale import lang, server_language
 from cogs._qotd_stats import add_qotd_streak
 from cogs._refused import followup_teller, report_refused
 from cogs._trivia_output import GameOutput
@@ -80,7 +83,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         for game in closed:
             rounds = await self.store.game_rounds(game.game_id)
             open_message = next((r.message_id for r in reversed(rounds) if r.closed_at is None and r.message_id), None)
-            self._spawn(self._tell_interrupted(game.channel_id, open_message))
+            self._spawn(self._tell_interrupted(game.channel_id, open_message, game.guild_id))
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
@@ -101,19 +104,16 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _tell_interrupted(self, channel_id: int, open_message: int | None) -> None:
+    async def _tell_interrupted(self, channel_id: int, open_message: int | None, guild_id: int | None = None) -> None:
         """REST works before the gateway is ready, so this need not wait for it."""
         channel = self.bot.get_partial_messageable(channel_id)
         try:
             if open_message is not None:
                 view = _disabled_view(await channel.fetch_message(open_message))
                 await self.bot.sender.edit(channel_id, open_message, priority=Priority.GAME, view=view)
+            locale = await server_language(self.bot.store, guild_id)
             await self.bot.sender.post(
-                channel_id,
-                priority=Priority.GAME,
-                content="The trivia game in this channel was interrupted by a restart and has ended. "
-                "Points from the questions already revealed are kept. Start a new one with `/trivia start`.",
-                allowed_mentions=NO_PINGS,
+                channel_id, priority=Priority.GAME, content=t(locale, "trivia.interrupted"), allowed_mentions=NO_PINGS,
             )
         except discord.HTTPException as exc:
             log.warning("could not tell channel %s that its trivia game ended: %s", channel_id, exc)
@@ -143,22 +143,20 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         """Start a trivia game in this channel."""
         assert interaction.guild_id is not None and interaction.channel_id is not None
         channel_id, guild_id = interaction.channel_id, interaction.guild_id
+        locale = lang(interaction)
         game_mode = GameMode(mode)
         if game_mode is GameMode.TYPED and not self.bot.config.typed_trivia:
-            raise UserError(
-                "Typed trivia is turned off on this bot: it needs Discord's message content intent "
-                "(the bot owner sets TRIVIA_TYPED_MODE=true). Use `mode: buttons` instead."
-            )
+            raise UserError(key="trivia.typed_off")
         here = self.sessions.get(channel_id)
         if here is not None:
             game_here = here.game
-            raise UserError(_running_text(game_here.game_id, game_here.starter_id, game_here.round_number,
-                                          game_here.total_rounds))
+            raise _running_error(game_here.game_id, game_here.starter_id, game_here.round_number,
+                                 game_here.total_rounds)
         now = self.bot.clock.now()
         last = self._last_start.get(channel_id)
         if last is not None and now - last < START_COOLDOWN:
             wait = (START_COOLDOWN - (now - last)).total_seconds()
-            raise UserError(f"A game was just started here. Try again in {wait:.0f} s.")
+            raise UserError(key="trivia.cooldown", seconds=f"{wait:.0f}")
 
         # Everything below reads the database, which a rush of starts queues up: answer Discord at once
         # (its 3 s are for this first answer) and let the intro replace "thinking…". The channel is
@@ -170,7 +168,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         try:
             running = await self.store.running_game(channel_id)
             if running is not None:
-                raise UserError(self._running_text(running))
+                raise self._running_error(running)
             if explicit is None:
                 max_season = await self.bot.members.spoiler_season(guild_id, interaction.user.id)
             seconds = await trivia_answer_seconds(self.bot.store, guild_id)
@@ -182,10 +180,11 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
             )
             candidates = await self.store.question_candidates(guild_id)
             ids = select_questions(candidates, rounds, question_filter, self.rng)
-            questions = await self.store.get_questions(ids)
+            questions = await localize_questions(self.bot.store, await self.store.get_questions(ids), locale)
             if not questions:
-                note = f" (your spoiler setting stops at season {max_season})" if max_season is not None else ""
-                raise NotFoundError(f"No questions match those choices{note}. Try another season or difficulty.")
+                if max_season is not None:
+                    raise NotFoundError(key="trivia.no_match_spoilers", season=max_season)
+                raise NotFoundError(key="trivia.no_match")
         except UserError:
             self._release_channel(channel_id, last)
             await _retract(interaction)  # the error then goes out privately, not as the public answer
@@ -201,19 +200,21 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         output = GameOutput(channel_id=channel_id, guild_id=guild_id, sender=self.bot.sender, clock=self.bot.clock,
                             interaction=interaction)
         session = GameSession(game=game, output=output, store=self.store, clock=self.bot.clock,
-                              on_end=self._session_ended, on_refused=self._refused_teller(interaction, game_id))
+                              on_end=self._session_ended, on_refused=self._refused_teller(interaction, game_id),
+                              locale=locale)
         self.sessions[channel_id] = session
         self._by_game[game_id] = session
 
-        fewer = f" (only {len(questions)} matched)" if len(questions) < rounds else ""
-        how = ("Click one of the four buttons; one answer each." if game_mode is GameMode.BUTTONS
-               else "Type your answer in this channel; the first right answer wins, two hints help.")
-        where = f"season {explicit}" if explicit else (
-            f"seasons 1-{max_season} (your spoiler setting)" if max_season is not None else "all seasons")
+        fewer = t(locale, "trivia.fewer", count=len(questions)) if len(questions) < rounds else ""
+        how = t(locale, "trivia.how_start_buttons" if game_mode is GameMode.BUTTONS else "trivia.how_start_typed")
+        where = t(locale, "trivia.where_season", season=explicit) if explicit else (
+            t(locale, "trivia.where_spoilers", season=max_season) if max_season is not None
+            else t(locale, "trivia.where_all"))
         try:
             await interaction.followup.send(
-                f"🎬 **Trivia** (game #{game_id}) started by {interaction.user.mention}: {len(questions)} questions"
-                f"{fewer}, {where}, {difficulty} difficulty, {settings.window.seconds} s each. {how}",
+                t(locale, "trivia.started", game=game_id, user=interaction.user.mention, count=len(questions),
+                  fewer=fewer, where=where, difficulty=t(locale, f"trivia.difficulty_{difficulty}"),
+                  seconds=settings.window.seconds, how=how),
                 allowed_mentions=NO_PINGS,
             )
         except discord.HTTPException:
@@ -231,17 +232,19 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         """When Discord refuses a question, the starter hears why in a followup to their /trivia start."""
         assert interaction.guild_id is not None and interaction.channel_id is not None
         guild_id, channel_id = interaction.guild_id, interaction.channel_id
+        locale = lang(interaction)
 
         async def refused(exc: discord.HTTPException) -> None:
             await report_refused(
                 self.bot, exc, what="trivia question", guild_id=guild_id, channel_id=channel_id,
-                tell=followup_teller(interaction), intro=f"Your trivia game #{game_id} has ended. ",
+                tell=followup_teller(interaction), intro=t(locale, "trivia.refused_intro", game=game_id) + " ",
+                locale=locale,
             )
 
         return refused
 
-    def _running_text(self, running: GameRecord) -> str:
-        return _running_text(running.id, running.starter_id, running.current_round, len(running.question_ids))
+    def _running_error(self, running: GameRecord) -> UserError:
+        return _running_error(running.id, running.starter_id, running.current_round, len(running.question_ids))
 
     def _release_channel(self, channel_id: int, previous: datetime | None) -> None:
         """Undo the reservation of a start that failed, so the member may try again at once."""
@@ -258,34 +261,34 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         assert interaction.channel_id is not None
         session = self.sessions.get(interaction.channel_id)
         if session is None:
-            raise NotFoundError("There is no trivia game running in this channel.")
+            raise NotFoundError(key="trivia.no_game")
         if not session.game.can_stop(interaction.user.id, can_manage_messages=interaction.permissions.manage_messages):
-            raise PermissionDeniedError(
-                f"Only the player who started this game (<@{session.game.starter_id}>) or a moderator with "
-                "Manage Messages can stop it."
-            )
+            raise PermissionDeniedError(key="trivia.cannot_stop", user=f"<@{session.game.starter_id}>")
         await interaction.response.defer(thinking=True)
         over = await session.stop(interaction.user.id)
-        await interaction.followup.send(embed=render.final_embed(over, stopped_by=interaction.user.id),
-                                        allowed_mentions=NO_PINGS)
+        await interaction.followup.send(
+            embed=render.final_embed(over, stopped_by=interaction.user.id, locale=lang(interaction)),
+            allowed_mentions=NO_PINGS,
+        )
 
     # -- answering -------------------------------------------------------------------------------
 
     async def on_answer(self, interaction: discord.Interaction, game_id: int, round_no: int, index: int) -> None:
         session = self._by_game.get(game_id)
+        locale = lang(interaction)
         if session is None:
-            await _ephemeral(interaction, "This question is closed.")
+            await _ephemeral(interaction, t(locale, "trivia.question_closed"))
             return
         outcome = session.game.answer_choice(interaction.user.id, round_no, index, self.bot.clock.now())
         if outcome.status is AnswerStatus.ACCEPTED:
             label = session.start.choices[index] if session.start else "?"
-            await _ephemeral(interaction, f"Locked in: **{label}**. The answer is shown when time is up.")
+            await _ephemeral(interaction, t(locale, "trivia.locked_in", label=label))
             if outcome.reveal_now:
                 session.wake()
         elif outcome.status is AnswerStatus.ALREADY_ANSWERED:
-            await _ephemeral(interaction, "You already answered this question.")
+            await _ephemeral(interaction, t(locale, "trivia.already_answered"))
         else:
-            await _ephemeral(interaction, "This question is closed.")
+            await _ephemeral(interaction, t(locale, "trivia.question_closed"))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -311,7 +314,8 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         ids = select_questions(candidates, 1, QuestionFilter(max_season=max_season, need_choices=True), self.rng)
         question = await self.store.get_question(ids[0]) if ids else None
         if question is None:
-            raise NotFoundError("There is no question for you right now (check your spoiler setting).")
+            raise NotFoundError(key="trivia.no_quick")
+        question = (await localize_questions(self.bot.store, [question], lang(interaction)))[0]
         now = self.bot.clock.now()
         quick_id = await self.store.start_quick_question(guild_id=guild_id, user_id=user_id,
                                                          question_id=question.id, asked_at=now)
@@ -319,17 +323,19 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         seconds = await trivia_answer_seconds(self.bot.store, guild_id)
         view = persistent_view(*(QuickButton(quick_id, i, label) for i, label in enumerate(choices)))
         await interaction.response.send_message(
-            embed=render.quick_embed(question, choices, now + timedelta(seconds=seconds)), view=view,
+            embed=render.quick_embed(question, choices, now + timedelta(seconds=seconds), lang(interaction)), view=view,
             ephemeral=True, allowed_mentions=NO_PINGS,
         )
 
     async def on_quick_answer(self, interaction: discord.Interaction, quick_id: int, index: int) -> None:
         record = await self.store.get_quick_question(quick_id)
         if record is None or record.user_id != interaction.user.id:
-            raise NotFoundError("That quick question isn't yours.")
+            raise NotFoundError(key="trivia.quick_not_yours")
         question = await self.store.get_question(record.question_id)
         if question is None:
-            raise NotFoundError("That question no longer exists.")
+            raise NotFoundError(key="trivia.question_gone")
+        locale = lang(interaction)
+        question = (await localize_questions(self.bot.store, [question], locale))[0]
         choices = _quick_choices(quick_id, question.answer, question.wrong)
         correct_index = choices.index(question.answer)
         correct = index == correct_index
@@ -338,7 +344,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         points = points_for(elapsed=now - record.asked_at, window=timedelta(seconds=seconds), streak=1)
         if not await self.store.answer_quick_question(quick_id, user_id=record.user_id, correct=correct,
                                                       points=points, answered_at=now):
-            await _ephemeral(interaction, "You already answered this question.")
+            await _ephemeral(interaction, t(locale, "trivia.already_answered"))
             return
         buttons: list[Any] = [
             QuickButton(quick_id, i, label, disabled=True,
@@ -346,10 +352,11 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
                             discord.ButtonStyle.danger if i == index else discord.ButtonStyle.secondary))
             for i, label in enumerate(choices)
         ]
-        verdict = (f"✅ Right! **{question.answer}** · +{points} points" if correct
-                   else f"❌ Not quite: the answer is **{question.answer}**.")
-        await interaction.response.edit_message(content=verdict, view=persistent_view(*buttons,
-                                                                                      ReportButton(question.id)))
+        verdict = (t(locale, "trivia.quick_right", answer=question.answer, points=points) if correct
+                   else t(locale, "trivia.quick_wrong", answer=question.answer))
+        await interaction.response.edit_message(
+            content=verdict, view=persistent_view(*buttons, ReportButton(question.id, locale=locale))
+        )
 
     # -- reports ---------------------------------------------------------------------------------
 
@@ -358,9 +365,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         filed = await self.store.report_question(question_id=question_id, user_id=interaction.user.id,
                                                  guild_id=interaction.guild_id, reason="",
                                                  now=self.bot.clock.now())
-        text = ("Thanks: moderators will check this question (`/trivia review`)." if filed
-                else "You already reported this question; thanks.")
-        await _ephemeral(interaction, text)
+        await _ephemeral(interaction, t(lang(interaction), "trivia.reported" if filed else "trivia.already_reported"))
 
     # -- /trivia leaderboard, /trivia stats ------------------------------------------------------
 
@@ -386,11 +391,13 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         assert interaction.guild_id is not None
         board = await self.store.leaderboard(interaction.guild_id, scope=Scope(scope), now=self.bot.clock.now(),
                                              page=page)
-        view = self._page_views.get((scope, board.page, board.pages), lambda: persistent_view(
-            PageButton(scope, max(board.page - 1, 1), "prev", disabled=board.page <= 1),
-            PageButton(scope, min(board.page + 1, board.pages), "next", disabled=board.page >= board.pages),
+        locale = lang(interaction)
+        view = self._page_views.get((scope, locale, board.page, board.pages), lambda: persistent_view(
+            PageButton(scope, max(board.page - 1, 1), "prev", disabled=board.page <= 1, locale=locale),
+            PageButton(scope, min(board.page + 1, board.pages), "next", disabled=board.page >= board.pages,
+                       locale=locale),
         ))
-        return render.leaderboard_embed(board), view
+        return render.leaderboard_embed(board, locale), view
 
     @app_commands.command(name="stats")
     @app_commands.describe(member="Whose stats (default: yours)")
@@ -400,8 +407,8 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         who = member or interaction.user
         stats = await self.store.player_stats(interaction.guild_id, who.id)
         quick = await self.store.quick_stats(interaction.guild_id, who.id)
-        embed = render.stats_embed(who.display_name, stats, quick)
-        await add_qotd_streak(self.bot, embed, interaction.guild_id, who.id)
+        embed = render.stats_embed(who.display_name, stats, quick, lang(interaction))
+        await add_qotd_streak(self.bot, embed, interaction.guild_id, who.id, lang(interaction))
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_PINGS)
 
     # -- /trivia suggest, /trivia review ---------------------------------------------------------
@@ -409,7 +416,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
     @app_commands.command(name="suggest")
     async def suggest(self, interaction: discord.Interaction) -> None:
         """Suggest a trivia question for moderators to review."""
-        await interaction.response.send_modal(SuggestModal())
+        await interaction.response.send_modal(SuggestModal(lang(interaction)))
 
     async def on_suggestion(self, interaction: discord.Interaction, values: dict[str, str]) -> None:
         assert interaction.guild_id is not None
@@ -417,7 +424,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
                                  wrong=values["wrong"], season=values["season"])
         suggestion_id = await self.store.add_suggestion(guild_id=interaction.guild_id, author_id=interaction.user.id,
                                                         draft=draft, now=self.bot.clock.now())
-        await _ephemeral(interaction, f"Thanks! Suggestion #{suggestion_id} is waiting for a moderator's review.")
+        await _ephemeral(interaction, t(lang(interaction), "trivia.suggested", id=suggestion_id))
 
     @app_commands.command(name="review")
     async def review(self, interaction: discord.Interaction) -> None:
@@ -435,11 +442,11 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
             question = await self.store.approve_suggestion(suggestion_id, guild_id=interaction.guild_id,
                                                            reviewer_id=interaction.user.id, now=now)
             await self.bot.reload_content()  # /about counts the questions
-            done = f"Approved #{suggestion_id}: it is now question `{question.id}`."
+            done = t(lang(interaction), "trivia.approved", id=suggestion_id, question=question.id)
         else:
             await self.store.reject_suggestion(suggestion_id, guild_id=interaction.guild_id,
                                                reviewer_id=interaction.user.id, now=now)
-            done = f"Rejected #{suggestion_id}."
+            done = t(lang(interaction), "trivia.rejected", id=suggestion_id)
         embed, view = await self._review_page(interaction)
         await interaction.response.edit_message(content=done, embed=embed, view=view)
 
@@ -447,17 +454,17 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         assert interaction.guild_id is not None
         reports = await self.store.open_reports(interaction.guild_id, limit=REVIEW_REPORTS)
         suggestion, count = await self.store.first_pending_suggestion(interaction.guild_id)
+        locale = lang(interaction)
         if suggestion is None:
-            return render.reports_embed(reports), None
-        view = persistent_view(ReviewButton("approve", suggestion.id), ReviewButton("reject", suggestion.id))
-        return render.suggestion_embed(suggestion, count, reports), view
+            return render.reports_embed(reports, locale), None
+        view = persistent_view(ReviewButton("approve", suggestion.id, locale=locale),
+                               ReviewButton("reject", suggestion.id, locale=locale))
+        return render.suggestion_embed(suggestion, count, reports, locale), view
 
 
-def _running_text(game_id: int, starter_id: int, current_round: int, total: int) -> str:
-    return (
-        f"A trivia game is already running in this channel: game #{game_id}, started by "
-        f"<@{starter_id}>, on question {max(current_round, 1)} of {total}. Use `/trivia stop` to end it first."
-    )
+def _running_error(game_id: int, starter_id: int, current_round: int, total: int) -> UserError:
+    return UserError(key="trivia.running", game=game_id, user=f"<@{starter_id}>", number=max(current_round, 1),
+                     total=total)
 
 
 async def _retract(interaction: discord.Interaction) -> None:
@@ -470,7 +477,7 @@ async def _retract(interaction: discord.Interaction) -> None:
 
 def _require_moderator(interaction: discord.Interaction) -> None:
     if not interaction.permissions.manage_messages:
-        raise PermissionDeniedError("Reviewing trivia needs the Manage Messages permission.")
+        raise PermissionDeniedError(key="trivia.need_manage_messages")
 
 
 def _quick_choices(quick_id: int, answer: str, wrong: tuple[str, ...]) -> list[str]:

@@ -8,6 +8,7 @@ custom id carries the party id, so they keep working after a restart.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import logging
 import re
@@ -21,7 +22,9 @@ from discord.ext import commands
 
 from bot import horizons, spoilers
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
+from bot.i18n import local_datetime, t
 from bot.outbound import Priority
+from bot.refusals import explain
 from bot.scheduling import (
     PARTY_KIND,
     format_offset,
@@ -37,6 +40,7 @@ from bot.store import events as event_store
 from bot.store.events import NewParty, Party, RsvpStatus
 from bot.timers import Firing, ReportedTimerError, nonce_for
 from cogs._errors import report_error
+from cogs._locale import guild_post_language, lang, server_language
 from cogs._refused import dm_teller, report_refused
 from cogs._views import BotView
 from cogs._watchparty_discord import (
@@ -70,6 +74,11 @@ log = logging.getLogger(__name__)
 PARTY_LENGTH = timedelta(hours=2)
 MAX_SCHEDULED_EVENTS_CODE = 30038
 LABELS: dict[RsvpStatus, str] = {"going": "Going", "maybe": "Maybe", "cant": "Can't"}
+"""English labels; `label(status, locale)` gives them in the announcement's language."""
+
+
+def label(status: RsvpStatus, locale: str) -> str:
+    return t(locale, f"watchparty.{status}")
 STYLES: dict[RsvpStatus, discord.ButtonStyle] = {
     "going": discord.ButtonStyle.success,
     "maybe": discord.ButtonStyle.secondary,
@@ -82,9 +91,11 @@ class RsvpButton(
     discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]],
     template=r"wp:rsvp:(?P<party>[0-9]+):(?P<status>going|maybe|cant)",
 ):
-    def __init__(self, party_id: int, status: RsvpStatus) -> None:
+    def __init__(self, party_id: int, status: RsvpStatus, locale: str = "en") -> None:
         super().__init__(
-            discord.ui.Button(label=LABELS[status], style=STYLES[status], custom_id=f"wp:rsvp:{party_id}:{status}")
+            discord.ui.Button(
+                label=label(status, locale), style=STYLES[status], custom_id=f"wp:rsvp:{party_id}:{status}"
+            )
         )
         self.party_id = party_id
         self.status: RsvpStatus = status
@@ -105,10 +116,10 @@ class RsvpButton(
             await report_error(interaction, exc)
 
 
-def rsvp_view(party_id: int) -> BotView:
+def rsvp_view(party_id: int, locale: str = "en") -> BotView:
     view = BotView(timeout=None)
     for status in LABELS:
-        view.add_item(RsvpButton(party_id, status))
+        view.add_item(RsvpButton(party_id, status, locale))
     return view
 
 
@@ -147,23 +158,29 @@ class WatchParty(commands.Cog):
 
     # -- rendering -------------------------------------------------------------------------------
 
-    async def render(self, party: Party) -> discord.Embed:
+    async def post_language(self, party: Party) -> str:
+        """The party's announcement and reminders are channel posts: the server's language."""
+        return await guild_post_language(self.bot.store, self.bot.get_guild(party.guild_id), party.guild_id)
+
+    async def render(self, party: Party, locale: str = "en") -> discord.Embed:
         counts = await event_store.rsvp_counts(self.bot.store, party.id)
         colour = discord.Colour.red() if party.state == "cancelled" else discord.Colour.blurple()
-        title = f"📺 {party.title}" + (" (cancelled)" if party.state == "cancelled" else "")
-        embed = discord.Embed(title=title, colour=colour, description=f"Starts {when_line(party.starts_at)}")
+        cancelled = party.state == "cancelled"
+        title = f"📺 {party.title}" + (" " + t(locale, "watchparty.cancelled_tag") if cancelled else "")
+        embed = discord.Embed(title=title, colour=colour,
+                              description=t(locale, "watchparty.starts", when=when_line(party.starts_at)))
         episode_title = None
         if party.season is not None and party.episode is not None:
             found = await content_store.get_episode(self.bot.store, party.season, party.episode)
             # Everyone sees the announcement, whatever they have watched: a later title goes behind tags.
             episode_title = spoilers.public_episode_title(found.title, party.season) if found and found.title else None
-        label = episode_label(party.season, party.episode, episode_title)
-        if label:
-            embed.add_field(name="Watching", value=label, inline=False)
-        for status, name in LABELS.items():
-            embed.add_field(name=name, value=str(counts[status]), inline=True)
-        repeat = " · every week" if party.repeat == "weekly" else ""
-        embed.set_footer(text=f"Watch party #{party.id} · {party.timezone}{repeat}")
+        watching = episode_label(party.season, party.episode, episode_title, locale=locale)
+        if watching:
+            embed.add_field(name=t(locale, "watchparty.watching"), value=watching, inline=False)
+        for status in LABELS:
+            embed.add_field(name=label(status, locale), value=str(counts[status]), inline=True)
+        repeat = " · " + t(locale, "watchparty.every_week") if party.repeat == "weekly" else ""
+        embed.set_footer(text=t(locale, "watchparty.footer", id=party.id, zone=party.timezone) + repeat)
         return embed
 
     async def refresh_announcement(
@@ -172,11 +189,12 @@ class WatchParty(commands.Cog):
         """Re-render the announcement (GAME priority: a member who changed the party waits for it)."""
         if party.message_id is None:
             return
-        view = None if party.state == "cancelled" else rsvp_view(party.id)
+        locale = await self.post_language(party)
+        view = None if party.state == "cancelled" else rsvp_view(party.id, locale)
         try:
             await self.bot.sender.edit(
                 party.channel_id, party.message_id, priority=priority, guild_id=party.guild_id,
-                what=f"party {party.id} announcement", embed=await self.render(party), view=view,
+                what=f"party {party.id} announcement", embed=await self.render(party, locale), view=view,
                 allowed_mentions=NO_PINGS,
             )
         except discord.HTTPException as exc:
@@ -212,18 +230,19 @@ class WatchParty(commands.Cog):
         """Plan a watch party with RSVPs, reminders and a Discord event."""
         guild = interaction.guild
         assert guild is not None  # guild_only
+        locale = lang(interaction)
         now = self.bot.clock.now()
         zone = await zone_for(self.bot, guild.id, interaction.user.id, timezone)
         parsed = parse_when(when, now=now, zone=zone)
         offsets = parse_offsets(reminders)
         clean = safe_title(title)
         if not clean:
-            raise UserError("Give the party a title.")
+            raise UserError(key="watchparty.need_title")
         await self._check_episode(season, episode)
         voice = channel if isinstance(channel, discord.VoiceChannel | discord.StageChannel) else None
         text = channel if isinstance(channel, discord.TextChannel) else interaction.channel
         if not isinstance(text, discord.TextChannel | discord.Thread | discord.VoiceChannel):
-            raise UserError("Run this in a text channel, or pick one with the `channel` option.")
+            raise UserError(key="watchparty.need_text_channel")
 
         await interaction.response.defer(ephemeral=True, thinking=True)
         party = await event_store.create_party(
@@ -244,17 +263,19 @@ class WatchParty(commands.Cog):
             timers=lambda p: party_timer_specs(p.id, p.occurrence, p.starts_at, p.reminder_offsets, now=now),
         )
         self.bot.timers.notify()
+        posts = await server_language(self.bot.store, guild.id, guild.preferred_locale)
         try:
             message = await self.bot.sender.post(
                 text.id, priority=Priority.GAME, guild_id=guild.id, what=f"party {party.id} announcement",
-                embed=await self.render(party), view=rsvp_view(party.id), allowed_mentions=NO_PINGS,
+                embed=await self.render(party, posts), view=rsvp_view(party.id, posts), allowed_mentions=NO_PINGS,
             )
         except (discord.Forbidden, discord.NotFound) as exc:
             await self._drop(party, now)
-            why = await report_refused(
+            await report_refused(
                 self.bot, exc, what="watch-party announcement", guild_id=guild.id, channel_id=text.id, tell=None,
             )
-            raise UserError(f"I didn't create the party. {why}") from exc
+            status, code, where = exc.status, exc.code, f"<#{text.id}>"
+            raise UserError(key="watchparty.not_created", why=lambda loc: explain(status, code, where, loc)) from exc
 
         event_id, note = await self._new_event(
             party,
@@ -267,10 +288,11 @@ class WatchParty(commands.Cog):
         await event_store.set_party_messages(
             self.bot.store, party.id, message_id=message.id, scheduled_event_id=event_id, now=now
         )
-        schedule = ", ".join(format_offset(o) for o in offsets) or "none"
+        schedule = ", ".join(format_offset(o) for o in offsets) or t(locale, "watchparty.no_reminders")
+        local = parsed.describe() if locale == "en" else f"{local_datetime(locale, parsed.local)} ({parsed.zone.key})"
         await interaction.followup.send(
-            f"Watch party #{party.id} **{party.title}** is on for {when_line(party.starts_at)} "
-            f"({parsed.describe()}), announced in {text.mention}. Reminders before: {schedule}.\n{note}",
+            t(locale, "watchparty.created", id=party.id, title=party.title, when=when_line(party.starts_at),
+              local=local, channel=text.mention, schedule=schedule) + "\n" + t(locale, note),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
@@ -279,16 +301,18 @@ class WatchParty(commands.Cog):
     async def list_(self, interaction: discord.Interaction) -> None:
         """Upcoming watch parties in this server."""
         assert interaction.guild_id is not None
+        locale = lang(interaction)
         watched = await self.bot.members.spoiler_season(interaction.guild_id, interaction.user.id)
         lines = []
         for party in await event_store.upcoming_with_going(self.bot.store, interaction.guild_id):
-            repeat = " · weekly" if party.repeat == "weekly" else ""
+            repeat = " · " + t(locale, "watchparty.weekly") if party.repeat == "weekly" else ""
             title = spoilers.party_title(f"**{party.title}**", party.season, watched)
-            lines.append(f"`#{party.id}` {title}: {when_line(party.starts_at)} · {party.going} going{repeat}")
+            lines.append(f"`#{party.id}` {title}: {when_line(party.starts_at)} · "
+                         + t(locale, "watchparty.going_count", count=party.going) + repeat)
         embed = discord.Embed(
-            title="Upcoming watch parties",
+            title=t(locale, "watchparty.list_title"),
             colour=discord.Colour.blurple(),
-            description=clip_lines(lines, limit=4000, empty="Nothing planned. Start one with `/watchparty create`."),
+            description=clip_lines(lines, limit=4000, empty=t(locale, "watchparty.list_empty")),
         )
         await interaction.response.send_message(embed=embed, allowed_mentions=NO_PINGS)
 
@@ -313,11 +337,11 @@ class WatchParty(commands.Cog):
         found = await self._party_here(interaction, party)
         self._check_may_manage(interaction, found, "change")
         if title is None and when is None:
-            raise UserError("Tell me what to change: a new `title`, a new `when`, or both.")
+            raise UserError(key="watchparty.nothing_to_change")
         now = self.bot.clock.now()
         clean = safe_title(title) if title is not None else None
         if clean is not None and not clean:
-            raise UserError("The title can't be empty.")
+            raise UserError(key="watchparty.empty_title")
         parsed = None
         if when is not None:
             zone = (
@@ -343,8 +367,8 @@ class WatchParty(commands.Cog):
             await self._move_event(updated)
         await self.refresh_announcement(updated)
         await interaction.followup.send(
-            f"Updated watch party #{updated.id} **{updated.title}**: {when_line(updated.starts_at)}. "
-            "The announcement, the Discord event and the reminders follow.",
+            t(lang(interaction), "watchparty.updated", id=updated.id, title=updated.title,
+              when=when_line(updated.starts_at)),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
         )
@@ -363,19 +387,22 @@ class WatchParty(commands.Cog):
         assert cancelled is not None
         await self.refresh_announcement(cancelled)
         going = [r.user_id for r in await event_store.list_rsvps(self.bot.store, found.id, status="going")]
+        locale = lang(interaction)
         told = ""
         if going:
-            header = f"❌ **{found.title}** ({when_line(found.starts_at)}) was cancelled."
+            posts = await self.post_language(found)
+            header = t(posts, "watchparty.cancelled_post", title=found.title, when=when_line(found.starts_at))
             try:
                 await self._send_chunks(
                     found.channel_id, found.guild_id, mention_chunks(header, going), nonce=None, priority=Priority.GAME
                 )
-                told = f" I told the {len(going)} member(s) who were going."
+                told = " " + t(locale, "watchparty.told", count=len(going))
             except discord.HTTPException as exc:
                 log.warning("could not tell the members of party %s it was cancelled: %s", found.id, exc)
-                told = " I couldn't post the cancellation in its channel."
+                told = " " + t(locale, "watchparty.could_not_tell")
         await interaction.followup.send(
-            f"Cancelled watch party #{found.id} **{found.title}**.{told}", ephemeral=True, allowed_mentions=NO_PINGS
+            t(locale, "watchparty.cancelled_reply", id=found.id, title=found.title) + told, ephemeral=True,
+            allowed_mentions=NO_PINGS,
         )
 
     @watchparty.command(name="ics")
@@ -385,7 +412,7 @@ class WatchParty(commands.Cog):
         """Get a calendar file (.ics) for a watch party."""
         found = await self._party_here(interaction, party)
         if found.state != "scheduled":
-            raise UserError(f"Watch party #{found.id} is {found.state}; there is nothing to put in a calendar.")
+            raise UserError(key=f"watchparty.no_calendar_{found.state}", id=found.id)
         channel = self.bot.get_channel(found.channel_id)
         where = f"#{channel.name}" if isinstance(channel, discord.abc.GuildChannel) else "Discord"
         guild_name = interaction.guild.name if interaction.guild else "Discord"
@@ -405,7 +432,7 @@ class WatchParty(commands.Cog):
             stamp=self.bot.clock.now(),
         )
         await interaction.response.send_message(
-            f"Calendar file for **{found.title}** ({found.timezone}).",
+            t(lang(interaction), "watchparty.calendar", title=found.title, zone=found.timezone),
             file=discord.File(io.BytesIO(data), filename=f"watch-party-{found.id}.ics"),
             ephemeral=True,
             allowed_mentions=NO_PINGS,
@@ -416,23 +443,22 @@ class WatchParty(commands.Cog):
     async def countdown(self, interaction: discord.Interaction) -> None:
         """How long until the next watch party or release in this server."""
         assert interaction.guild_id is not None
+        locale = lang(interaction)
         now = self.bot.clock.now()
         candidates: list[tuple[datetime, str]] = []
         for party in await event_store.list_parties(self.bot.store, interaction.guild_id, limit=5):
             if party.starts_at > now:
-                candidates.append((party.starts_at, f"Watch party **{party.title}**"))
+                candidates.append((party.starts_at, t(locale, "watchparty.next_party", title=party.title)))
                 break
         releases = await event_store.list_releases(self.bot.store, interaction.guild_id, after=now, limit=1)
-        candidates.extend((r.release_at, f"Release **{r.title}**") for r in releases)
+        candidates.extend((r.release_at, t(locale, "watchparty.next_release", title=r.title)) for r in releases)
         for pack in await content_store.list_releases(self.bot.store):
             at = pack_release_at(pack.date)
             if at > now:
-                candidates.append((at, f"Release **{safe_title(pack.title)}**"))
+                candidates.append((at, t(locale, "watchparty.next_release", title=safe_title(pack.title))))
                 break
         if not candidates:
-            await interaction.response.send_message(
-                "Nothing is coming up. Plan a watch party with `/watchparty create`.", allowed_mentions=NO_PINGS
-            )
+            await interaction.response.send_message(t(locale, "watchparty.nothing_coming"), allowed_mentions=NO_PINGS)
             return
         at, what = min(candidates, key=lambda pair: pair[0])
         await interaction.response.send_message(f"⏳ {what}: {when_line(at)}", allowed_mentions=NO_PINGS)
@@ -442,11 +468,13 @@ class WatchParty(commands.Cog):
     async def rsvp(self, interaction: discord.Interaction, party_id: int, status: RsvpStatus) -> None:
         party = await event_store.get_party(self.bot.store, party_id)
         if party is None or party.state != "scheduled":
-            raise UserError("This watch party is over or was cancelled.")
+            raise UserError(key="watchparty.over")
         await event_store.set_rsvp(self.bot.store, party.id, interaction.user.id, status, now=self.bot.clock.now())
-        await interaction.response.edit_message(embed=await self.render(party), view=rsvp_view(party.id))
+        posts = await self.post_language(party)
+        await interaction.response.edit_message(embed=await self.render(party, posts), view=rsvp_view(party.id, posts))
         await interaction.followup.send(
-            f"You're down as **{LABELS[status]}** for {party.title}.", ephemeral=True, allowed_mentions=NO_PINGS
+            t(lang(interaction), "watchparty.rsvp", status=label(status, lang(interaction)), title=party.title),
+            ephemeral=True, allowed_mentions=NO_PINGS,
         )
 
     # -- reminders -------------------------------------------------------------------------------
@@ -460,7 +488,8 @@ class WatchParty(commands.Cog):
         if firing.timers:
             offset = timedelta(seconds=int(firing.timer.payload["offset"]))
             missed = len(firing.timers) - 1 + len(firing.skipped)
-            header = reminder_headline(party.title, party.starts_at, offset, missed=missed)
+            locale = await self.post_language(party)
+            header = reminder_headline(party.title, party.starts_at, offset, missed=missed, locale=locale)
             going = [r.user_id for r in await event_store.list_rsvps(self.bot.store, party.id, status="going")]
             try:
                 await self._send_chunks(
@@ -480,10 +509,11 @@ class WatchParty(commands.Cog):
         await self._drop(party, self.bot.clock.now())
         await self.refresh_announcement(await event_store.get_party(self.bot.store, party.id) or party, quiet=True,
                                         priority=Priority.BACKGROUND)
+        posts = await self.post_language(party)
         await report_refused(
             self.bot, exc, what="watch-party reminder", guild_id=party.guild_id, channel_id=party.channel_id,
             tell=dm_teller(self.bot, party.creator_id),
-            intro=f"Your watch party #{party.id} **{party.title}** is cancelled: I couldn't post its reminder. ",
+            intro=t(posts, "watchparty.reminder_refused", id=party.id, title=party.title) + " ", locale=posts,
         )
 
     async def _send_chunks(
@@ -568,30 +598,33 @@ class WatchParty(commands.Cog):
 
         Discord lets a server create only about 5 events per 10 s, so a rush of parties must not keep
         each member waiting minutes for a followup: theirs is queued and saved when it is made.
+        Returns (event id, catalogue key of the note for the creator).
         """
-        missing = "I didn't create a Discord event: I need the **Manage Events** permission for that."
+        missing = "watchparty.event_missing_permission"
         if not allowed:
             return None, missing
         payload = self._event_payload(party, voice_id=voice_id, location=f"#{text_name}", stage=stage)
         pending = self.bot.sender.create_event_soon(party.guild_id, payload, priority=Priority.BACKGROUND)
         if self.bot.outbound.queued(pending):
-            task = asyncio.create_task(self._event_later(party.id, message_id, pending))
+            task = asyncio.create_task(self._event_later(party.id, message_id, pending, payload))
             self._background.add(task)
             task.add_done_callback(self._background.discard)
-            return None, "Discord limits how fast a server gets new events: the Discord event follows in a few minutes."
+            return None, "watchparty.event_later"
         try:
             event_id: int = await pending
         except discord.Forbidden:
             return None, missing
         except discord.HTTPException as exc:
             if exc.code == MAX_SCHEDULED_EVENTS_CODE:
-                return None, "This server has 100 upcoming Discord events (Discord's limit), so I didn't add one."
+                return None, "watchparty.event_limit"
             log.warning("could not create a scheduled event for party %s: %s", party.id, exc)
-            return None, "Discord didn't accept the event, so there is no Discord event for this party."
-        return event_id, "I also created a Discord event for it."
+            return None, "watchparty.event_refused"
+        return event_id, "watchparty.event_created"
 
-    async def _event_later(self, party_id: int, message_id: int, pending: asyncio.Future[int]) -> None:
-        """Save an event created in the background, or cancel it if its party was cancelled meanwhile."""
+    async def _event_later(
+        self, party_id: int, message_id: int, pending: asyncio.Future[int], payload: dict[str, Any]
+    ) -> None:
+        """Save an event created in the background; follow a party edited, or cancelled, while it waited."""
         try:
             event_id = await pending
         except discord.HTTPException as exc:
@@ -605,6 +638,8 @@ class WatchParty(commands.Cog):
         await event_store.set_party_messages(
             self.bot.store, party_id, message_id=message_id, scheduled_event_id=event_id, now=self.bot.clock.now()
         )
+        if payload["name"] != party.title or payload["scheduled_start_time"] != iso(party.starts_at):
+            await self._move_event(dataclasses.replace(party, scheduled_event_id=event_id))
 
     async def _next_event(self, party: Party, old_id: int) -> int | None:
         """A new Discord event for a weekly party's next occurrence, like the previous one."""
@@ -650,29 +685,29 @@ class WatchParty(commands.Cog):
             assert interaction.guild_id is not None
             here = await event_store.list_parties(self.bot.store, interaction.guild_id)
             close = sorted(here, key=lambda p: (abs(p.id - party_id), p.id))[:3]
-            guess = (" Did you mean " + ", ".join(f"`#{p.id}` **{p.title}**" for p in close) + "?") if close else ""
-            raise NotFoundError(f"There is no watch party #{party_id} in this server.{guess} See `/watchparty list`.")
+            if close:
+                raise NotFoundError(key="watchparty.not_found_guess", id=party_id,
+                                    close=", ".join(f"`#{p.id}` **{p.title}**" for p in close))
+            raise NotFoundError(key="watchparty.not_found", id=party_id)
         return party
 
     def _check_may_manage(self, interaction: discord.Interaction, party: Party, verb: str) -> None:
         if party.state != "scheduled":
-            raise UserError(f"Watch party #{party.id} is already {party.state}.")
+            raise UserError(key=f"watchparty.already_{party.state}", id=party.id)
         if interaction.user.id != party.creator_id and not interaction.permissions.manage_events:
-            raise PermissionDeniedError(
-                f"Only the party's creator or someone with Manage Events can {verb} watch party #{party.id}."
-            )
+            raise PermissionDeniedError(key=f"watchparty.may_not_{verb}", id=party.id)
 
     async def _check_episode(self, season: int | None, episode: int | None) -> None:
         if episode is not None and season is None:
-            raise UserError("Say which season the episode is in (the `season` option).")
+            raise UserError(key="watchparty.episode_needs_season")
         if season is None:
             return
         if await content_store.get_season(self.bot.store, season) is None:
             seasons = [s.number for s in await content_store.list_seasons(self.bot.store)]
-            raise NotFoundError(f"Little Things has no season {season}; seasons are {', '.join(map(str, seasons))}.")
+            raise NotFoundError(key="watchparty.no_season", season=season, seasons=", ".join(map(str, seasons)))
         if episode is not None and await content_store.get_episode(self.bot.store, season, episode) is None:
             count = len(await content_store.list_episodes(self.bot.store, season))
-            raise NotFoundError(f"Season {season} has {count} episodes; there is no episode {episode}.")
+            raise NotFoundError(key="watchparty.no_episode", season=season, count=count, episode=episode)
 
 
 async def setup(bot: LittleThingsBot) -> None:

@@ -174,7 +174,7 @@ def test_unknown_key_suggests_the_right_one(pack: Pack) -> None:
 def test_unknown_key_without_a_close_match_lists_the_allowed_keys(pack: Pack) -> None:
     pack.edit("facts.toml", 'topic = "show"', 'topic = "show"\nzzz = 1')
     assert pack.problems() == [
-        "facts.toml: studio: unknown key 'zzz' (allowed: id, topic, season, episode, text, source)",
+        "facts.toml: studio: unknown key 'zzz' (allowed: id, topic, season, episode, text, source, text_hi)",
     ]
 
 

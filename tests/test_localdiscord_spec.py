@@ -200,7 +200,7 @@ def test_well_formed_commands_pass() -> None:
     ("bad", "expected"),
     [
         (command(name="Recap"), "0/name: must be lowercase"),
-        (command(name="re cap"), r"0/name: pattern ^[-_\p{L}\p{N}]{1,32}$"),
+        (command(name="re cap"), r"0/name: pattern ^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$"),
         (command(description=""), "0/description: length 1-100 (got 0)"),
         (command(description="d" * 101), "0/description: length 1-100 (got 101)"),
         (

@@ -26,6 +26,7 @@ from bot.content.models import (
     Release,
     Season,
     Show,
+    Translation,
     normalize_text,
 )
 from bot.content.problems import Problem, Reporter
@@ -39,6 +40,7 @@ class PackBuilder:
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         self._ids: dict[str, dict[str, str]] = {}
+        self.translations: list[Translation] = []
 
     def build(self, docs: Mapping[str, dict[str, Any]], trivia_files: list[str]) -> ContentPack | None:
         version, show = self._show(docs.get("show.toml", {}))
@@ -58,6 +60,7 @@ class PackBuilder:
             facts=tuple(facts),
             questions=tuple(questions),
             releases=tuple(releases),
+            translations=tuple(self.translations),
         )
 
     # -- show.toml ---------------------------------------------------------------------------
@@ -111,6 +114,7 @@ class PackBuilder:
                 ok = False
             episodes = self._episodes(report, values.get("episode", []), number, count)
             if ok and episodes is not None:
+                self._translate("season", str(number), values, recap="recap_hi", tagline="tagline_hi")
                 seasons[number] = Season(
                     number=number,
                     year=values["year"],
@@ -209,8 +213,10 @@ class PackBuilder:
                 ok = False
                 continue
             arcs.append(Arc(season=arc_values["season"], text=arc_values["text"].strip()))
+            self._translate("arc", f"{values['id']}:{arc_values['season']}", arc_values, text="text_hi")
         if not ok:
             return None
+        self._translate("character", values["id"], values, description="description_hi")
         return Character(
             id=values["id"],
             name=values["name"],
@@ -255,6 +261,7 @@ class PackBuilder:
                     report(f"episode {episode} is out of range (1-{seasons[season].episode_count}) for season {season}")
                     ok = False
             if ok:
+                self._translate("fact", values["id"], values, text="text_hi")
                 text = values["text"].strip()
                 facts.append(Fact(values["id"], values["topic"], text, values["source"], season, episode))
         return facts
@@ -290,8 +297,11 @@ class PackBuilder:
         for alias in values.get("aliases", []):
             if normalize_text(alias) in seen:
                 report(f"alias '{alias}' is also among the wrong choices")
+        self._check_hindi_question(report, values, seen)
         if report.count != before:
             return None
+        self._translate("question", values["id"], values, question="question_hi", answer="answer_hi",
+                        wrong="wrong_hi", aliases="aliases_hi")
         return Question(
             id=values["id"],
             season=season,
@@ -302,6 +312,29 @@ class PackBuilder:
             wrong=tuple(wrong),
             source=values["source"],
         )
+
+    def _check_hindi_question(self, report: Reporter, values: dict[str, Any], wrong_keys: set[str]) -> None:
+        """A Hindi question is shown whole or not at all: question, answer and wrong choices together."""
+        parts = [k for k in ("question_hi", "answer_hi", "wrong_hi") if k in values]
+        if parts and len(parts) != 3:
+            missing = ", ".join(k for k in ("question_hi", "answer_hi", "wrong_hi") if k not in values)
+            report(f"a Hindi question needs question_hi, answer_hi and wrong_hi together (missing: {missing})")
+        wrong_hi: list[str] = values.get("wrong_hi", [])
+        if "wrong_hi" in values and len(wrong_hi) != len(values["wrong"]):
+            report(f"'wrong_hi' has {len(wrong_hi)} choices but 'wrong' has {len(values['wrong'])}")
+        hindi_wrong = {normalize_text(w) for w in wrong_hi}
+        for accepted in [values.get("answer_hi", ""), *values.get("aliases_hi", [])]:
+            if accepted and normalize_text(accepted) in hindi_wrong | wrong_keys:
+                report(f"Hindi answer '{accepted}' is also among the wrong choices")
+
+    def _translate(self, kind: str, ref: str, values: dict[str, Any], **fields: str) -> None:
+        """Record the Hindi fields an entry has (field name → its `*_hi` key)."""
+        for field, key in fields.items():
+            value = values.get(key)
+            if isinstance(value, str) and value.strip():
+                self.translations.append(Translation(kind, ref, field, "hi", value.strip()))
+            elif isinstance(value, list) and value:
+                self.translations.append(Translation(kind, ref, field, "hi", tuple(v.strip() for v in value)))
 
     # -- releases.toml -----------------------------------------------------------------------
 

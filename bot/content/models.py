@@ -136,6 +136,29 @@ class Release:
 
 
 @dataclass(frozen=True)
+class Translation:
+    """One field of one entry in another language (`value` is a tuple for aliases and wrong choices)."""
+
+    kind: str
+    """season | question | fact | character | arc"""
+    ref: str
+    """Season number, question/fact/character id, or "character_id:season" for an arc."""
+    field: str
+    locale: str
+    value: str | tuple[str, ...]
+
+
+TRANSLATED_FIELDS: dict[str, tuple[str, ...]] = {
+    "season": ("recap", "tagline"),
+    "character": ("description",),
+    "arc": ("text",),
+    "fact": ("text",),
+    "question": ("question",),
+}
+"""Per kind, the fields whose Hindi is counted as the entry's translation by `content validate`."""
+
+
+@dataclass(frozen=True)
 class ContentPack:
     version: str
     show: Show
@@ -145,3 +168,4 @@ class ContentPack:
     facts: tuple[Fact, ...]
     questions: tuple[Question, ...]
     releases: tuple[Release, ...]
+    translations: tuple[Translation, ...] = ()

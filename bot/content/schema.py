@@ -47,6 +47,9 @@ SEASON = {
     "recap": Field("str", max_len=DESCRIPTION),
     "sources": Field("str_list", max_len=SOURCE),
     "episode": Field("tables", required=False),
+    # Optional Hindi (`*_hi`): shown to members whose Discord is in Hindi; missing ones fall back to English.
+    "recap_hi": Field("str", required=False, max_len=DESCRIPTION),
+    "tagline_hi": Field("str", required=False, max_len=TITLE),
 }
 
 EPISODE = {
@@ -75,11 +78,13 @@ CHARACTER = {
     "note": Field("str", required=False, max_len=FIELD_VALUE),
     "sources": Field("str_list", max_len=SOURCE),
     "arc": Field("tables", required=False),
+    "description_hi": Field("str", required=False, max_len=FIELD_VALUE),
 }
 
 ARC = {
     "season": Field("int"),
     "text": Field("str", max_len=FIELD_VALUE),
+    "text_hi": Field("str", required=False, max_len=FIELD_VALUE),
 }
 
 FACT = {
@@ -89,6 +94,7 @@ FACT = {
     "episode": Field("int", required=False),
     "text": Field("str", max_len=FACT_TEXT),
     "source": Field("str", max_len=SOURCE),
+    "text_hi": Field("str", required=False, max_len=FACT_TEXT),
 }
 
 QUESTION = {
@@ -100,6 +106,12 @@ QUESTION = {
     "aliases": Field("str_list", required=False, max_len=BUTTON_LABEL),
     "wrong": Field("str_list", max_len=BUTTON_LABEL),
     "source": Field("str", max_len=SOURCE),
+    # Hindi: the question, its answer and wrong choices together (all or none), and Hindi spellings
+    # of the answer accepted in typed games (Devanagari or romanised), which need no Hindi question.
+    "question_hi": Field("str", required=False, max_len=TITLE),
+    "answer_hi": Field("str", required=False, max_len=BUTTON_LABEL),
+    "wrong_hi": Field("str_list", required=False, max_len=BUTTON_LABEL),
+    "aliases_hi": Field("str_list", required=False, max_len=BUTTON_LABEL),
 }
 
 RELEASE = {

@@ -180,7 +180,7 @@ def base_payload(
     channel: Channel,
     user: User,
     app_permissions: int,
-    locale: str = "en-US",
+    locale: str | None = None,
 ) -> dict[str, Any]:
     """The fields every interaction carries (guild ones only in a server)."""
     payload: dict[str, Any] = {
@@ -192,7 +192,7 @@ def base_payload(
         "channel": channel_payload(channel, guild, user),
         "channel_id": str(channel.id),
         "app_permissions": str(app_permissions),
-        "locale": locale,
+        "locale": locale or user.locale,
         "entitlements": [],
         "entitlement_sku_ids": [],
         "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
@@ -201,8 +201,8 @@ def base_payload(
         member = guild.members[user.id]
         payload.update(
             guild_id=str(guild.id),
-            guild={"id": str(guild.id), "locale": "en-US", "features": []},
-            guild_locale="en-US",
+            guild={"id": str(guild.id), "locale": guild.locale, "features": []},
+            guild_locale=guild.locale,
             member=member.to_payload(permissions=guild.permissions_of(user.id)),
             authorizing_integration_owners={"0": str(guild.id)},
             context=0,

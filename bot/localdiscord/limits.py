@@ -159,6 +159,7 @@ def command_problems(commands: Sequence[Any]) -> list[Problem]:
         kind = command.get("type") or 1
         name = command.get("name")
         problems.extend(_name_problems(name, (*path, "name"), chat_input=kind == 1))
+        problems.extend(_localization_problems(command, path, chat_input=kind == 1))
         if isinstance(name, str):
             if (kind, name) in seen:
                 problems.append(
@@ -203,15 +204,56 @@ def _name_problems(name: Any, path: tuple[PathPart, ...], *, chat_input: bool) -
         return [Problem(path, "length 1-32", "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 32 in length.")]
     if not chat_input:
         return []
-    if any(not (ch in "-_" or unicodedata.category(ch)[0] in "LN") for ch in name):
+    if any(not (ch in "-_'" or unicodedata.category(ch)[0] in "LN" or _indic_or_thai(ch)) for ch in name):
         return [
             Problem(
-                path, r"pattern ^[-_\p{L}\p{N}]{1,32}$", "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid"
+                path,
+                r"pattern ^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$",
+                "APPLICATION_COMMAND_INVALID_NAME",
+                "Command name is invalid",
             )
         ]
     if name != name.lower():
         return [Problem(path, "must be lowercase", "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")]
     return []
+
+
+def _indic_or_thai(ch: str) -> bool:
+    """Discord's name pattern admits every Devanagari and Thai character, vowel signs included."""
+    return "\u0900" <= ch <= "\u097f" or "\ua8e0" <= ch <= "\ua8ff" or "\u0e00" <= ch <= "\u0e7f"
+
+
+def _localization_problems(entry: Mapping[str, Any], path: tuple[PathPart, ...], *, chat_input: bool) -> list[Problem]:
+    """`name_localizations` follow the name rules and `description_localizations` the description ones."""
+    problems: list[Problem] = []
+    names = entry.get("name_localizations") or {}
+    if isinstance(names, Mapping):
+        for locale, text in names.items():
+            problems.extend(_name_problems(text, (*path, "name_localizations", locale), chat_input=chat_input))
+    descriptions = entry.get("description_localizations") or {}
+    if isinstance(descriptions, Mapping) and chat_input:
+        for locale, text in descriptions.items():
+            problems.extend(_description_problems(text, (*path, "description_localizations", locale)))
+    return problems
+
+
+def _sibling_localization_problems(options: Sequence[Any], path: tuple[PathPart, ...]) -> list[Problem]:
+    """Two options of one command may not share a name in any locale."""
+    problems: list[Problem] = []
+    seen: dict[str, set[str]] = {}
+    for index, option in enumerate(options):
+        if not isinstance(option, Mapping):
+            continue
+        for locale, text in (option.get("name_localizations") or {}).items():
+            if text in seen.setdefault(locale, set()):
+                problems.append(Problem(
+                    (*path, index, "name_localizations", locale),
+                    f"duplicate localized option name {text!r}",
+                    "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS",
+                    "Option names must be unique",
+                ))
+            seen[locale].add(text)
+    return problems
 
 
 def _description_problems(description: Any, path: tuple[PathPart, ...]) -> list[Problem]:
@@ -243,6 +285,7 @@ def _options_problems(options: Any, path: tuple[PathPart, ...], *, depth: int) -
             )
         )
     names: set[str] = set()
+    problems.extend(_sibling_localization_problems(options, path))
     seen_optional = False
     for index, option in enumerate(options):
         if not isinstance(option, Mapping):
@@ -251,6 +294,7 @@ def _options_problems(options: Any, path: tuple[PathPart, ...], *, depth: int) -
         kind = option.get("type")
         name = option.get("name")
         problems.extend(_name_problems(name, (*here, "name"), chat_input=True))
+        problems.extend(_localization_problems(option, here, chat_input=True))
         if isinstance(name, str):
             if name in names:
                 problems.append(

@@ -144,6 +144,8 @@ class User:
     bot: bool = False
     discriminator: str = "0"
     accepts_dms: bool = True
+    locale: str = "en-US"
+    """The language of this person's Discord client; sent as `locale` on their interactions."""
 
     @property
     def display_name(self) -> str:
@@ -308,6 +310,8 @@ class Guild:
     roles: dict[int, Role] = field(default_factory=dict)
     channels: dict[int, Channel] = field(default_factory=dict)
     members: dict[int, Member] = field(default_factory=dict)
+    locale: str = "en-US"
+    """The server's preferred locale (Server Settings → Community); sent as `guild_locale`."""
 
     @property
     def everyone(self) -> Role:
@@ -390,7 +394,7 @@ class Guild:
             "premium_tier": 0,
             "premium_subscription_count": 0,
             "premium_progress_bar_enabled": False,
-            "preferred_locale": "en-US",
+            "preferred_locale": self.locale,
             "system_channel_id": str(next(iter(self.channels))) if self.channels else None,
             "system_channel_flags": 0,
             "rules_channel_id": None,

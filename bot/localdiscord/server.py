@@ -81,7 +81,7 @@ class LocalDiscord:
         port: int = 0,
         validate_bodies: bool = True,
         ack_deadline: float | None = 3.0,
-        default_timeout: float = 5.0,
+        default_timeout: float = 20.0,
         rate_limited: bool = False,
     ) -> None:
         self.world = world or default_world()
@@ -90,6 +90,8 @@ class LocalDiscord:
         self.port = port
         self.validate_bodies = validate_bodies
         self.ack_deadline = ack_deadline
+        # A wait returns as soon as its condition holds: this bound only ends a wait that is failing, and
+        # must outlast a busy machine (5 s did not, on 2 cores under load: trivia waits timed out).
         self.default_timeout = default_timeout
         self.token = _bot_token(self.world.bot_user.id)
         self.application_flags = APPLICATION_FLAGS

@@ -21,6 +21,7 @@ PLAY_COMMANDS: dict[str, str] = {
     "select": "select N VALUE[,VALUE] [on mN] — pick options in select menu N",
     "reveal": "reveal [mN] — show the spoilers of the latest (or given) message",
     "as": "as NAME — act as another member (you, alice, bob, owner)",
+    "locale": "locale hi | en-US — the language of your Discord client (what the bot answers you in)",
     "say": "say TEXT — post a plain message in the current channel",
     "wait": "wait 10m | 2h | 1d | 1h30m — move the bot's clock forward; due timers fire in order",
     "channel": "channel #NAME — switch the channel you type in",

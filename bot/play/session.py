@@ -41,6 +41,7 @@ from bot.localdiscord import (
     bot_config,
     run_bot,
 )
+from bot.localdiscord.spec import load_spec
 from bot.play.parser import (
     PLAY_COMMANDS,
     CompletionContext,
@@ -256,6 +257,8 @@ class PlaySession:
                 raise PlayError(f"no member {name!r}: try {', '.join(self._member_names())}") from None
             self.user = user.username
             self._print(Text(f"now acting as {self.user}", style="grey50"))
+        elif verb == "locale":
+            self._set_locale(arg.strip())
         elif verb == "channel":
             name = arg.strip().lstrip("#")
             try:
@@ -294,6 +297,19 @@ class PlaySession:
             self._print(Text(f"Tab offers: {shown}", style="cyan"))
         elif verb == "expect":
             raise PlayError("expect only works in --script files")
+
+    def _set_locale(self, code: str) -> None:
+        """Act as a member whose Discord is in `code`: their interactions carry `locale: code`."""
+        user = self.discord.user(self.user)
+        if not code:
+            self._print(Text(f"{self.user}'s Discord is in {user.locale}", style="grey50"))
+            return
+        known = discord_locales()
+        match = next((k for k in known if k.casefold() == code.casefold()), None)
+        if match is None:
+            raise PlayError(f"Discord has no locale {code!r}: try hi, en-US, en-GB ({len(known)} in all)")
+        user.locale = match
+        self._print(Text(f"{self.user}'s Discord is now in {match}", style="grey50"))
 
     async def advance(self, delta: timedelta) -> None:
         """Move the clock `delta` forward, one due timer at a time.
@@ -644,6 +660,8 @@ class PlaySession:
             return [Completion(v + " ", len(verb), v) for v in sorted(PLAY_COMMANDS) if v.startswith(verb.lower())]
         if verb == "as":
             return [Completion(n, len(rest), n) for n in self._member_names() if n.startswith(rest.lower())]
+        if verb == "locale":
+            return [Completion(c, len(rest), c) for c in discord_locales() if c.casefold().startswith(rest.casefold())]
         if verb == "press":
             try:
                 message = self._target(None, kind=2)
@@ -797,6 +815,12 @@ def convert_value(definition: Mapping[str, Any], text: str, where: str) -> Any:
             raise PlayError(f"{where}: no file {text!r} to attach")
         return (path.name, path.read_bytes())
     return text
+
+
+def discord_locales() -> list[str]:
+    """The locale codes Discord knows (`AvailableLocalesEnum` in its OpenAPI spec)."""
+    schema = load_spec()["components"]["schemas"]["AvailableLocalesEnum"]
+    return [str(option["const"]) for option in schema.get("oneOf", []) if "const" in option]
 
 
 def _unescape(value: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.errors import UserError
 from bot.horizons import BeyondHorizonError
 
@@ -21,8 +23,8 @@ class TooFarAheadError(BeyondHorizonError):
 class UnknownZoneError(UserError):
     """Not an IANA zone name or alias; `suggestions` holds close names."""
 
-    def __init__(self, message: str, suggestions: list[str]) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, suggestions: list[str], *, key: str | None = None, **params: Any) -> None:
+        super().__init__(message, key=key, **params)
         self.suggestions = suggestions
 
 

@@ -26,9 +26,6 @@ DEFAULT_OFFSETS: tuple[timedelta, ...] = (
 MAX_OFFSET = timedelta(days=7)
 MAX_OFFSETS = 6
 _START_WORDS = frozenset({"0", "0m", "0h", "start", "now", "at start"})
-_HELP = "Use a list like `24h,1h,10m,0` (m = minutes, h = hours, d = days; 0 = when it starts), or `none`."
-
-
 def parse_offsets(text: str | None) -> tuple[timedelta, ...]:
     """`24h,1h,10m,0` → offsets before the start, largest first; empty text → the defaults."""
     if text is None or not text.strip():
@@ -42,12 +39,12 @@ def parse_offsets(text: str | None) -> tuple[timedelta, ...]:
             continue
         offset = timedelta(0) if item in _START_WORDS else _item(item, text)
         if offset > MAX_OFFSET:
-            raise OffsetParseError(f"“{raw.strip()}” is too early: reminders can be at most 7 days before. {_HELP}")
+            raise OffsetParseError(key="time.offset_too_early", item=raw.strip())
         offsets.add(offset)
     if not offsets:
-        raise OffsetParseError(f"I found no reminder times in “{text.strip()}”. {_HELP}")
+        raise OffsetParseError(key="time.offset_none_found", text=text.strip())
     if len(offsets) > MAX_OFFSETS:
-        raise OffsetParseError(f"That is {len(offsets)} reminders; at most {MAX_OFFSETS}, please. {_HELP}")
+        raise OffsetParseError(key="time.offset_too_many", count=len(offsets), most=MAX_OFFSETS)
     return tuple(sorted(offsets, reverse=True))
 
 
@@ -56,11 +53,11 @@ def _item(item: str, text: str) -> timedelta:
     try:
         duration = parse_duration(item)
     except TooFarAheadError:
-        raise OffsetParseError(f"“{item}” is too early: reminders can be at most 7 days before. {_HELP}") from None
+        raise OffsetParseError(key="time.offset_too_early", item=item) from None
     if duration is None:
-        raise OffsetParseError(f"I couldn't read “{item}” in “{text.strip()}”. {_HELP}")
+        raise OffsetParseError(key="time.offset_unreadable", item=item, text=text.strip())
     if duration.total_seconds() % 60:
-        raise OffsetParseError(f"“{item}” is not a whole number of minutes. {_HELP}")
+        raise OffsetParseError(key="time.offset_not_whole", item=item)
     return duration
 
 

@@ -21,11 +21,15 @@ the two readings of a repeated DST hour, or another zone alias (`8pm UTC`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import horizons
+from bot.i18n import duration as i18n_duration
+from bot.i18n import language_of, rough_duration, t
+from bot.i18n.catalog import catalogue
 from bot.scheduling.errors import (
     AmbiguousTimeError,
     NonExistentTimeError,
@@ -138,6 +142,21 @@ def format_duration(delta: timedelta) -> str:
     return " ".join(parts[:2]) if parts else "less than a minute"
 
 
+def _span(delta: timedelta) -> Callable[[object], str]:
+    """A duration in the reader's language, for an error's text (`format_duration` in English)."""
+    return lambda locale: format_duration(delta) if language_of(locale) == "en" else i18n_duration(locale, delta)
+
+
+def _limit(horizon: timedelta) -> Callable[[object], str]:
+    return lambda locale: horizons.describe(horizon) if language_of(locale) == "en" else rough_duration(locale, horizon)
+
+
+def _what(what: str) -> Callable[[object], str]:
+    """"watch parties" / "releases" in the reader's language (other words stay as given)."""
+    key = "time.what_" + what.replace(" ", "_")
+    return lambda locale: t(locale, key) if key in catalogue("en") else what
+
+
 def _stamp(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} {moment.tzinfo}"
 
@@ -163,8 +182,8 @@ def parse_duration(text: str) -> timedelta | None:
         return None
     if total > horizons.LONGEST_DURATION.total_seconds():  # also inf, from a number with hundreds of digits
         raise TooFarAheadError(
-            f"“{text.strip()}” is far too long: watch parties can be at most "
-            f"{horizons.describe(horizons.PARTY)} ahead, releases {horizons.describe(horizons.RELEASE)}."
+            key="time.far_too_long", text=text.strip(), parties=_limit(horizons.PARTY),
+            releases=_limit(horizons.RELEASE),
         )
     return timedelta(seconds=round(total))
 
@@ -185,13 +204,11 @@ def _clock_time(match: re.Match[str]) -> time:
     if groups["h24"] is not None:
         hour, minute, second = int(groups["h24"]), int(groups["m24"]), int(groups["s24"] or 0)
         if hour > 23 or minute > 59 or second > 59:
-            raise TimeParseError(f"“{match.group(0)}” is not a time of day (hours 0–23, minutes 0–59).")
+            raise TimeParseError(key="time.bad_24h", text=match.group(0))
         return time(hour, minute, second)
     hour, minute, second = int(groups["h"]), int(groups["m"] or 0), int(groups["s"] or 0)
     if not 1 <= hour <= 12 or minute > 59 or second > 59:
-        raise TimeParseError(
-            f"“{match.group(0)}” is not a time of day: with am/pm the hour is 1–12 (8pm, 8:30pm), without it use 20:30."
-        )
+        raise TimeParseError(key="time.bad_12h", text=match.group(0))
     hour = hour % 12 + (12 if groups["ampm"] == "pm" else 0)
     return time(hour, minute, second)
 
@@ -214,7 +231,7 @@ def _date_part(text: str, today: date, original: str) -> tuple[str, date | int |
     if match := _ISO_DATE.match(text):
         return "date", _make_date(int(match[1]), int(match[2]), int(match[3]), text)
     if _SLASH_DATE.match(text):
-        raise TimeParseError(f"“{text}” could be day/month or month/day. Write the date as 2026-12-01 or 1 Dec 2026.")
+        raise TimeParseError(key="time.day_month", text=text)
     for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
         match = pattern.match(text)
         if match and match[month_group] in _MONTHS:
@@ -223,14 +240,14 @@ def _date_part(text: str, today: date, original: str) -> tuple[str, date | int |
                 return "date", _make_date(int(match[3]), month, day, text)
             _make_date(2024, month, day, text)  # a leap year: 29 Feb is a real day
             return "dayless", month * 100 + day
-    raise TimeParseError(f"I read a time in “{original}” but not the date “{text}”. Examples that work: {EXAMPLES}.")
+    raise TimeParseError(key="time.no_date", original=original, text=text, examples=EXAMPLES)
 
 
 def _make_date(year: int, month: int, day: int, text: str) -> date:
     try:
         return date(year, month, day)
     except ValueError:
-        raise TimeParseError(f"“{text}” is not a date on the calendar.") from None
+        raise TimeParseError(key="time.not_a_date", text=text) from None
 
 
 def _split_abbreviation(text: str) -> tuple[str, str | None]:
@@ -252,21 +269,21 @@ def _instant(naive: datetime, zone: ZoneInfo, abbreviation: str | None) -> datet
     if wall.kind == "gap":
         before, after = gap_edges(wall)
         raise NonExistentTimeError(
-            f"{naive:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks jump from {before:%H:%M} "
-            f"to {after:%H:%M} that night. Pick a time outside that hour, e.g. {wall.shifted:%H:%M}."
+            key="time.gap", naive=f"{naive:%Y-%m-%d %H:%M}", zone=zone.key, before=f"{before:%H:%M}",
+            after=f"{after:%H:%M}", shifted=f"{wall.shifted:%H:%M}",
         )
     if wall.kind == "ambiguous":
         first, second = wall.first, wall.second
         raise AmbiguousTimeError(
-            f"{naive:%Y-%m-%d %H:%M} happens twice in {zone.key} because the clocks go back that night: "
-            f"first {first:%H:%M} {first.tzname()} ({first.astimezone(UTC):%H:%M} UTC), then "
-            f"{second:%H:%M} {second.tzname()} ({second.astimezone(UTC):%H:%M} UTC). Add the one you mean, "
-            f"e.g. `{naive:%Y-%m-%d %H:%M} {second.tzname()}`."
+            key="time.ambiguous", naive=f"{naive:%Y-%m-%d %H:%M}", zone=zone.key,
+            first=f"{first:%H:%M} {first.tzname()}", first_utc=f"{first.astimezone(UTC):%H:%M}",
+            second=f"{second:%H:%M} {second.tzname()}", second_utc=f"{second.astimezone(UTC):%H:%M}",
+            second_name=second.tzname(),
         )
     if abbreviation is not None:
         raise TimeParseError(
-            f"“{abbreviation.upper()}” is not {zone.key}'s abbreviation ({wall.first.tzname()}) on that day. "
-            "Leave it out, or set the timezone option to the zone you mean."
+            key="time.wrong_abbreviation", abbreviation=abbreviation.upper(), zone=zone.key,
+            actual=wall.first.tzname(),
         )
     return wall.first
 
@@ -284,7 +301,7 @@ def parse_when(
     tz = resolve_zone(zone) if isinstance(zone, str) else zone
     original = text.strip()
     if not original:
-        raise TimeParseError(f"Say when, for example {EXAMPLES}.")
+        raise TimeParseError(key="time.say_when", examples=EXAMPLES)
     norm = _normalise(original)
 
     relative = None
@@ -296,14 +313,11 @@ def parse_when(
         at = horizons.later(now, relative)
         if at is None or relative > max_ahead:
             raise TooFarAheadError(
-                f"That is {format_duration(relative)} away; {what} can be at most {horizons.describe(max_ahead)} ahead."
+                key="time.too_far_relative", duration=_span(relative), what=_what(what), limit=_limit(max_ahead)
             )
         return _checked(ParsedWhen(at.astimezone(UTC), tz), now, max_ahead, what)
     if norm.startswith("in "):
-        raise TimeParseError(
-            f"I couldn't read “{original[3:].strip()}” as a duration: use minutes, hours, days or weeks, "
-            "e.g. `in 90 minutes`, `in 2 hours`, `in 1h30m`."
-        )
+        raise TimeParseError(key="time.bad_duration", text=original[3:].strip())
 
     norm, abbreviation = _split_abbreviation(norm)
     if abbreviation is not None:
@@ -315,11 +329,9 @@ def parse_when(
     if len(matches) != 1:
         if not matches:
             if _looks_like_date(norm, now.astimezone(tz).date()):
-                raise TimeParseError(
-                    f"I read “{original}” as a date but found no time: add one, e.g. `{original} 20:00`."
-                )
-            raise TimeParseError(f"I couldn't read “{original}” as a time. Examples that work: {EXAMPLES}.")
-        raise TimeParseError(f"“{original}” has more than one time in it; give one.")
+                raise TimeParseError(key="time.no_time", original=original)
+            raise TimeParseError(key="time.unreadable", original=original, examples=EXAMPLES)
+        raise TimeParseError(key="time.two_times", original=original)
     match = matches[0]
     clock = _clock_time(match)
     rest = (norm[: match.start()] + " " + norm[match.end() :]).strip()
@@ -338,8 +350,8 @@ def parse_when(
         day = value
         if day - today > max_ahead + timedelta(days=1):  # refused before a far date reaches zone arithmetic
             raise TooFarAheadError(
-                f"{day:%Y-%m-%d} is {format_duration(day - today)} away; "
-                f"{what} can be at most {horizons.describe(max_ahead)} ahead."
+                key="time.too_far_date", day=f"{day:%Y-%m-%d}", duration=_span(day - today), what=_what(what),
+                limit=_limit(max_ahead),
             )
     elif kind == "none":
         day = upcoming([today, today + timedelta(days=1)])
@@ -374,11 +386,11 @@ def _checked(parsed: ParsedWhen, now: datetime, max_ahead: timedelta, what: str)
     local = parsed.local
     if parsed.at <= now:
         if now - parsed.at < timedelta(minutes=1):
-            raise PastTimeError(f"That is now ({_stamp(local)}); pick a time in the future.")
-        raise PastTimeError(f"That was {format_duration(now - parsed.at)} ago: {_stamp(local)}.")
+            raise PastTimeError(key="time.now", stamp=_stamp(local))
+        raise PastTimeError(key="time.past", duration=format_duration(now - parsed.at), stamp=_stamp(local))
     if parsed.at - now > max_ahead:
         raise TooFarAheadError(
-            f"That is {format_duration(parsed.at - now)} away ({_stamp(local)}); "
-            f"{what} can be at most {horizons.describe(max_ahead)} ahead."
+            key="time.too_far", duration=_span(parsed.at - now), stamp=_stamp(local), what=_what(what),
+            limit=_limit(max_ahead),
         )
     return parsed

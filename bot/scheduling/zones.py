@@ -233,11 +233,10 @@ def resolve_zone(text: str) -> ZoneInfo:
     name = _lookup(text) if text and text.strip() else None
     if name is None:
         suggestions = close_zones(text or "")
-        hint = f" Did you mean {', '.join(suggestions)}?" if suggestions else ""
-        raise UnknownZoneError(
-            f"I don't know the time zone “{text.strip()}”.{hint} Use a name like Asia/Kolkata or Europe/London.",
-            suggestions,
-        )
+        if suggestions:
+            raise UnknownZoneError("", suggestions, key="time.unknown_zone_close", zone=text.strip(),
+                                   close=", ".join(suggestions))
+        raise UnknownZoneError("", suggestions, key="time.unknown_zone", zone=(text or "").strip())
     return ZoneInfo(name)
 
 

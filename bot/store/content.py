@@ -38,6 +38,7 @@ from bot.content.models import (
 )
 from bot.content.problems import Problem
 from bot.store.core import Store
+from bot.store.translations import replace_translations
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +196,7 @@ async def import_pack(store: Store, pack: ContentPack, fingerprint: str) -> Impo
         await _replace_cast_names(conn, pack)
         tally = await _sync_questions(conn, pack.questions)
         await _rebuild_search(conn, pack)
+        await replace_translations(conn, pack.translations)
         await conn.executemany(
             "INSERT INTO pack_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [("version", pack.version), ("fingerprint", fingerprint)],

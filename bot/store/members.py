@@ -29,7 +29,7 @@ async def set_spoiler_season(
 ) -> None:
     """Remember how far the member has watched; None turns the guard off (other settings are kept)."""
     if season is not None and not 0 <= season <= MAX_SEASON:
-        raise UserError(f"Pick a season from 0 to {MAX_SEASON}.")
+        raise UserError(key="errors.season_range", most=MAX_SEASON)
     await store.execute(
         "INSERT INTO member_settings (guild_id, user_id, spoiler_season, updated_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (guild_id, user_id) DO UPDATE SET spoiler_season = excluded.spoiler_season, "

@@ -81,3 +81,36 @@ async def trivia_answer_seconds(store: Store, guild_id: int) -> int:
     """The guild's button-mode answer time (`guild_settings.trivia_answer_seconds`, default 20)."""
     value = await store.fetch_value("SELECT trivia_answer_seconds FROM guild_settings WHERE guild_id = ?", (guild_id,))
     return int(value) if value is not None else DEFAULT_ANSWER_SECONDS
+
+
+LANGUAGE_AUTO = "auto"
+
+
+async def guild_language(store: Store, guild_id: int) -> str | None:
+    """The language a moderator pinned with `/settings language` (None: follow Discord's guild locale)."""
+    value = await store.fetch_value("SELECT language FROM guild_settings WHERE guild_id = ?", (guild_id,))
+    return str(value) if value else None
+
+
+async def set_guild_language(store: Store, guild_id: int, language: str | None, *, now: datetime) -> None:
+    await store.execute(
+        "INSERT INTO guild_settings (guild_id, language, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (guild_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at",
+        (guild_id, language, to_ts(now)),
+    )
+
+
+async def member_language(store: Store, guild_id: int, user_id: int) -> str | None:
+    """The language a member's Discord was in when they asked for DM reminders."""
+    value = await store.fetch_value(
+        "SELECT language FROM member_settings WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+    )
+    return str(value) if value else None
+
+
+async def set_member_language(store: Store, guild_id: int, user_id: int, language: str, *, now: datetime) -> None:
+    await store.execute(
+        "INSERT INTO member_settings (guild_id, user_id, language, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (guild_id, user_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at",
+        (guild_id, user_id, language, to_ts(now)),
+    )

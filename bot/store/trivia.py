@@ -72,7 +72,7 @@ _QUESTION_COLUMNS = "id, season, difficulty, question, answer, aliases, wrong, s
 
 class GameAlreadyRunningError(UserError):
     def __init__(self) -> None:
-        super().__init__("A trivia game is already running in this channel. Use `/trivia stop` to end it first.")
+        super().__init__(key="errors.game_running")
 
 
 class Scope(StrEnum):
@@ -325,7 +325,7 @@ class TriviaStore:
                 (round_no, question_id, at, game_id),
             )
             if cursor.rowcount != 1:
-                raise NotFoundError("That trivia game is no longer running.")
+                raise NotFoundError(key="errors.game_gone")
             round_id = cursor.lastrowid
             await conn.execute("UPDATE trivia_games SET current_round = ? WHERE id = ?", (round_no, game_id))
             await conn.execute(
@@ -618,7 +618,7 @@ class TriviaStore:
         async with self._store.transaction() as conn:
             suggestion = await self._pending_for_review(conn, suggestion_id, guild_id)
             if suggestion.author_id == reviewer_id:
-                raise PermissionDeniedError("You can't approve your own suggestion; another moderator has to.")
+                raise PermissionDeniedError(key="errors.own_suggestion")
             await conn.execute(
                 """
                 INSERT INTO trivia_questions (id, season, difficulty, question, answer, aliases, wrong, source, origin)
@@ -654,10 +654,10 @@ class TriviaStore:
         ) as cursor:
             row = await cursor.fetchone()
         if row is None:
-            raise NotFoundError(f"There is no suggestion #{suggestion_id} in this server.")
+            raise NotFoundError(key="errors.no_suggestion", id=suggestion_id)
         suggestion = _suggestion(row)
         if suggestion.status != "pending":
-            raise UserError(f"Suggestion #{suggestion_id} was already {suggestion.status}.")
+            raise UserError(key=f"errors.suggestion_{suggestion.status}", id=suggestion_id)
         return suggestion
 
     # -- reports ---------------------------------------------------------------------------------
@@ -669,7 +669,7 @@ class TriviaStore:
         async with self._store.transaction() as conn:
             exists = await _value(conn, "SELECT 1 FROM trivia_questions WHERE id = ?", (question_id,))
             if exists is None:
-                raise NotFoundError("That question no longer exists.")
+                raise NotFoundError(key="trivia.question_gone")
             cursor = await conn.execute(
                 """
                 INSERT INTO trivia_reports (question_id, user_id, guild_id, reason, created_at) VALUES (?, ?, ?, ?, ?)

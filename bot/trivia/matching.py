@@ -18,12 +18,16 @@ alias. The rules, and why:
 - **Whole words only.** Guesses are compared whole, never searched as substrings, so "air" is not
   "chair" and "Navi Mumbai" is not "Mumbai".
 - **A few filler words** around the answer are forgiven ("it's Mumbai", "I think Mumbai",
-  "Mumbai I guess", "in Mumbai", "Mumbai hai"): at most `MAX_FILLER_WORDS`, only from a fixed list
+  "Mumbai I guess", "in Mumbai", "Mumbai hai", "मुंबई है"): at most `MAX_FILLER_WORDS`, only from a fixed list
   of hedges and prepositions, only at the start or the end. Any other extra word fails ("Mumbai
   or Delhi", "not Mumbai", "Mumbai city"), because an arbitrary extra word can change the answer.
 - **Numeric answers may carry a word from the question**: "5 episodes" for "How many episodes
   does season 1 have?" (answer "5"). Only for answers that are all numbers, where the number
   still has to be exact, so the extra word cannot turn a wrong answer right.
+- **Hindi answers only where the pack lists them.** Devanagari (मुंबई) and romanised Hindi ("char")
+  are compared like any alias; Hindi number words are never read as numbers, so चार/"char" count
+  for 4 only where the question lists them (questions that say numbers may be written out).
+  Devanagari digits are digits: ४ is 4.
 - **Distractors win ties.** When a typo-tolerant match is as close to one of the question's wrong
   choices as to the answer, the guess is wrong: the typo could have been aiming at either.
 
@@ -53,10 +57,12 @@ def _words(text: str) -> frozenset[str]:
 _LEADING_FILLERS = _words(
     "i im think thinks guess believe its it is was maybe probably perhaps surely definitely "
     "the a an answer my final hmm hm um umm uh ok okay so well oh in at to from "
-    "mujhe lagta shayad mera jawab"
+    "mujhe lagta shayad mera jawab "
+    "मुझे लगता शायद मेरा जवाब"
 )
 _TRAILING_FILLERS = _words(
-    "i think guess maybe probably perhaps surely right is it hai tha na yaar please lol obviously"
+    "i think guess maybe probably perhaps surely right is it hai tha na yaar please lol obviously "
+    "है था ना यार"
 )
 
 

@@ -18,8 +18,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.errors import UserError
+from bot.i18n import t
 from bot.trivia.matching import same_answer
 from bot.trivia.models import SEASONS
 from bot.trivia.text import normalise
@@ -38,10 +40,21 @@ _NO_SEASON = frozenset({"", "none", "all", "any", "whole show", "0", "-"})
 _SEASON = re.compile(r"^(?:s|season)?\s*([0-9]+)$", re.IGNORECASE)
 
 
+Problem = tuple[str, dict[str, Any]]
+"""A catalogue key under `suggest.` and its parameters."""
+
+
 class SuggestionError(UserError):
-    def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("Your suggestion needs a fix:\n" + "\n".join(f"• {p}" for p in self.problems))
+    """Every problem with a suggestion; `problems` holds them in English, `localized` in the member's language."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.keyed = tuple(problems)
+        self.problems = tuple(t("en", f"suggest.{key}", **params) for key, params in self.keyed)
+        super().__init__(self.localized("en"))
+
+    def localized(self, locale: object) -> str:
+        lines = [t(locale, f"suggest.{key}", **params) for key, params in self.keyed]
+        return t(locale, "suggest.needs_fix") + "\n" + "\n".join(f"• {line}" for line in lines)
 
 
 @dataclass(frozen=True)
@@ -79,12 +92,12 @@ def parse_season(value: str | int | None) -> int | None:
             return None
         found = _SEASON.match(text)
         if not found:
-            raise SuggestionError([f"Season must be 1-{max(SEASONS)}, or empty for the whole show."])
+            raise SuggestionError([("season", {"most": max(SEASONS)})])
         season = int(found.group(1))
     if season == 0:
         return None
     if season not in SEASONS:
-        raise SuggestionError([f"Season must be 1-{max(SEASONS)}, or empty for the whole show."])
+        raise SuggestionError([("season", {"most": max(SEASONS)})])
     return season
 
 
@@ -97,43 +110,43 @@ def parse_suggestion(
     season: str | int | None = None,
 ) -> SuggestionDraft:
     """The validated suggestion, or `SuggestionError` listing every problem."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     q, a = clean(question), clean(answer)
     aliases = split_list(variants)
     wrong_items = split_list(wrong) if isinstance(wrong, str) else [w for w in map(clean, wrong) if w]
 
     if len(q) < QUESTION_MIN:
-        problems.append(f"The question needs at least {QUESTION_MIN} characters.")
+        problems.append(("question_short", {"least": QUESTION_MIN}))
     elif len(q) > QUESTION_MAX:
-        problems.append(f"The question is {len(q)} characters; the limit is {QUESTION_MAX}.")
+        problems.append(("question_long", {"length": len(q), "most": QUESTION_MAX}))
     if not normalise(a):
-        problems.append("The answer needs letters or digits.")
+        problems.append(("answer_empty", {}))
     elif len(a) > ANSWER_MAX:
-        problems.append(f"The answer is {len(a)} characters; the limit is {ANSWER_MAX}.")
+        problems.append(("answer_long", {"length": len(a), "most": ANSWER_MAX}))
     if len("\n".join(aliases)) > VARIANTS_TOTAL_MAX:
-        problems.append(f"The accepted variants add up to more than {VARIANTS_TOTAL_MAX} characters.")
+        problems.append(("variants_long", {"most": VARIANTS_TOTAL_MAX}))
     for alias in aliases:
         if len(alias) > ANSWER_MAX:
-            problems.append(f"The variant “{alias[:20]}…” is longer than {ANSWER_MAX} characters.")
+            problems.append(("variant_long", {"start": alias[:20], "most": ANSWER_MAX}))
     if len(wrong_items) != WRONG_CHOICES:
-        problems.append(f"Give exactly {WRONG_CHOICES} wrong choices, one per line (found {len(wrong_items)}).")
+        problems.append(("wrong_count", {"count": WRONG_CHOICES, "found": len(wrong_items)}))
     for item in wrong_items:
         if len(item) > CHOICE_MAX:
-            problems.append(f"The wrong choice “{item[:20]}…” is longer than {CHOICE_MAX} characters.")
+            problems.append(("wrong_long", {"start": item[:20], "most": CHOICE_MAX}))
         elif not normalise(item):
-            problems.append("Each wrong choice needs letters or digits.")
+            problems.append(("wrong_empty", {}))
     if any(same_answer(item, other) for i, item in enumerate(wrong_items) for other in wrong_items[i + 1 :]):
-        problems.append("The wrong choices must all be different.")
+        problems.append(("wrong_repeated", {}))
     accepted = [a, *aliases]
     if any(same_answer(item, ok) for item in wrong_items for ok in accepted):
-        problems.append("A wrong choice is the same as the answer or one of its variants.")
+        problems.append(("wrong_is_answer", {}))
     if any(has_mention(text) for text in [q, *accepted, *wrong_items]):
-        problems.append("Mentions (@everyone, @here, users or roles) are not allowed; write the name out instead.")
+        problems.append(("mentions", {}))
 
     try:
         season_value = parse_season(season)
     except SuggestionError as exc:
-        problems.extend(exc.problems)
+        problems.extend(exc.keyed)
         season_value = None
     if problems:
         raise SuggestionError(problems)

@@ -10,6 +10,7 @@ serve, no ERROR logged by the bot. A test that provokes one of those on purpose 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,3 +78,20 @@ async def advance_past_pause(
         lambda: clock.pending_deadlines().count(end) >= games, what=f"{games} game(s) to pause after the reveal"
     )
     await clock.advance(pause)
+
+
+async def wait_for_countdown(fake: LocalDiscord, clock: VirtualClock, bot: LittleThingsBot,
+                             channel: str = "general") -> None:
+    """Until the trivia game in `channel` sleeps until its next deadline (question close or hint).
+
+    The question reaches the stand-in a moment before the bot hears Discord's answer and starts
+    counting down; moving the clock in between would start the countdown after the move.
+    """
+    cog: Any = bot.get_cog("Trivia")
+    channel_id = fake.channel(channel).id
+
+    def counting() -> bool:
+        session = cog.sessions.get(channel_id)
+        return session is not None and session.game.next_deadline() in clock.pending_deadlines()
+
+    await fake.wait_until(counting, what="the game's countdown")

@@ -18,7 +18,7 @@ from bot.clock import VirtualClock
 from bot.config import DEFAULT_CONTENT_DIR, Config
 from bot.localdiscord import LocalDiscord, Message, Perm, bot_config, run_bot
 from bot.localdiscord.ratelimits import RateLimiter
-from tests.e2e.conftest import advance_past_pause, assert_clean
+from tests.e2e.conftest import advance_past_pause, assert_clean, wait_for_countdown
 
 MESSAGES = "/channels/{channel_id}/messages"
 MESSAGE = "/channels/{channel_id}/messages/{message_id}"
@@ -259,6 +259,8 @@ async def test_a_rush_of_parties_gets_its_discord_events_in_the_background(
         assert len(fake.scheduled_events) == 4
         fifth = await event_store.get_party(bot.store, 5)
         assert fifth is not None and fifth.scheduled_event_id is None and fifth.message_id is not None
+        renamed = await fake.slash("watchparty edit", party=5, title="Rewatch, renamed", user="you")
+        assert "Updated watch party #5" in renamed.content  # while its event still waits its turn
 
         await clock.advance(timedelta(seconds=10))
         await fake.wait_until(lambda: len(fake.scheduled_events) == 5, what="the queued event")
@@ -267,4 +269,21 @@ async def test_a_rush_of_parties_gets_its_discord_events_in_the_background(
         party = await event_store.get_party(bot.store, 5)
         assert party is not None and party.scheduled_event_id in fake.scheduled_events
         assert party.message_id == fifth.message_id
+        assert fake.scheduled_events[party.scheduled_event_id]["name"] == "Rewatch, renamed"  # the edit followed
         assert limits(fake).counters.route_429_total == 0
+
+
+async def test_a_game_whose_token_discord_forgot_carries_on_in_the_channel(
+    fake: LocalDiscord, bot: Any, clock: VirtualClock
+) -> None:
+    """Unknown Webhook (10015) for a question: the game posts it, and what follows, in the channel instead."""
+    fake.fail_next("POST", FOLLOWUP, status=404, code=10015, message="Unknown Webhook", after=1)
+    await fake.slash("trivia start", rounds=2, user="bob")
+    q1 = await fake.wait_for_message("general", predicate=lambda m: is_question(1, m))
+    [posted] = fake.calls_to("POST", MESSAGES)
+    assert posted.response["id"] == str(q1.id)
+    await wait_for_countdown(fake, clock, bot)
+    await clock.advance(timedelta(seconds=20))
+    await fake.wait_until(lambda: closed(q1), what="the reveal, edited in the channel")
+    assert [c.params["message_id"] for c in fake.calls_to("PATCH", MESSAGE)] == [str(q1.id)]
+    await fake.slash("trivia stop", user="bob")

@@ -18,7 +18,7 @@ from bot.store.trivia import Scope, TriviaStore
 from bot.trivia.game import Game, GameSettings, GameState
 from bot.trivia.matching import AnswerKey, MatchKind
 from bot.trivia.models import GameMode, Question
-from tests.e2e.conftest import advance_past_pause
+from tests.e2e.conftest import advance_past_pause, wait_for_countdown
 
 ANSWER_WINDOW = timedelta(seconds=20)
 PAUSE = timedelta(seconds=5)
@@ -156,6 +156,7 @@ async def test_three_unanswered_questions_end_the_game(
     await fake.slash("trivia start", rounds=10, user="bob")
     for number in (1, 2, 3):
         message = await wait_question(fake, number)
+        await wait_for_countdown(fake, clock, bot)
         await clock.advance(ANSWER_WINDOW)
         await fake.wait_until(partial(closed, message), what=f"reveal {number}")
         if number < 3:
@@ -208,8 +209,10 @@ async def test_a_typed_game_first_right_answer_wins_with_hints(
 
         # Two hints at 1/3 and 2/3 of the 30 s window.
         mark = fake.mark()
+        await wait_for_countdown(fake, clock, bot)
         await clock.advance(timedelta(seconds=10))
         hint1 = await fake.wait_for_message("general", predicate=lambda m: m.content.startswith("Hint"), after=mark)
+        await wait_for_countdown(fake, clock, bot)
         await clock.advance(timedelta(seconds=10))
         hint2 = await fake.wait_for_message(
             "general", predicate=lambda m: m.content.startswith("Hint"), after=hint1.id
@@ -228,6 +231,7 @@ async def test_a_typed_game_first_right_answer_wins_with_hints(
         mark = fake.mark()
         await advance_past_pause(fake, clock)
         await wait_question(fake, 2, after=mark)
+        await wait_for_countdown(fake, clock, bot)
         await clock.advance(timedelta(seconds=30))
         final = await fake.wait_for_message("general", predicate=lambda m: "final standings" in m.text.lower())
         assert f"<@{fake.user('you').id}>" in final.text
