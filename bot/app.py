@@ -14,7 +14,7 @@ import asyncio
 import logging
 import pkgutil
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import discord
@@ -38,6 +38,7 @@ from bot.outbound.discord_side import trace_config as pacing_trace
 from bot.refusals import RefusalBook
 from bot.replays import ReplayGuard, guard_parsers
 from bot.store import Store, StoreError
+from bot.store.backend import close_store, open_store
 from bot.timers import TimerEngine
 from cogs._translator import CommandTranslator
 
@@ -65,7 +66,9 @@ def intents_for(config: Config) -> discord.Intents:
 
 
 class LittleThingsBot(commands.Bot):
-    def __init__(self, config: Config, *, clock: Clock | None = None, sync_globally: bool = False) -> None:
+    def __init__(
+        self, config: Config, *, clock: Clock | None = None, sync_globally: bool = False, **options: Any
+    ) -> None:
         metrics = BotMetrics()
         self.clock: Clock = clock or SystemClock()
         # Every send that answers no interaction is paced here, under Discord's limits (bot/outbound).
@@ -85,6 +88,7 @@ class LittleThingsBot(commands.Bot):
             owner_ids=set(config.owner_ids) or None,
             tree_cls=OpsTree,
             http_trace=trace,
+            **options,
         )
         self.metrics = metrics
         self.sender = Sender(self, self.outbound)
@@ -164,13 +168,13 @@ class LittleThingsBot(commands.Bot):
             ) from exc
         except OSError as exc:
             raise StoreError(f"cannot open the database at {self.config.database_path}: {exc}") from exc
-        self._store = await Store.open(self.config.database_path)
+        self._store = await open_store(self.config)
         self._store.observer = self.metrics.store_queried
         await refresh_content(self._store, self.config.content_dir)
         self._members = MemberSettingsCache(self._store)
         await self.reload_content()
         self._content_watch = asyncio.create_task(self._watch_content(), name="content-watch")
-        self._timers = TimerEngine(self._store, self.clock)
+        self._timers = TimerEngine(self._store, self.clock, lease=timedelta(seconds=self.config.timer_lease_seconds))
         self._timers.on_launch = self.metrics.timer_fired
         self.outbound.start()
         for name in extension_names():
@@ -242,7 +246,7 @@ class LittleThingsBot(commands.Bot):
                 await self.ops_server.stop()
                 self.ops_server = None
             if self._store is not None:
-                await self._store.close()
+                await close_store(self._store)
                 self._store = None
             self._db_lock.release()
 
@@ -286,6 +290,33 @@ class LittleThingsBot(commands.Bot):
         for command in self.tree.get_commands():
             names.extend(_qualified_names(command))
         return sorted(names)
+
+
+class ShardedLittleThingsBot(LittleThingsBot, commands.AutoShardedBot):
+    """The same bot running some of the bot's shards (`SHARDS` of `SHARD_COUNT`) in one process.
+
+    discord.py's `AutoShardedBot` keeps one gateway connection per shard; Discord sends each
+    connection only the servers on its shard, so interactions, and the trivia games they start,
+    stay with the process that owns the server. Durable state is shared through the store.
+    """
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        # Discord allows one IDENTIFY per 5 s; the local stand-in (tests, playground) has no such limit.
+        if self.config.api_base_url is None:
+            await super().before_identify_hook(shard_id, initial=initial)
+
+
+def create_bot(config: Config, *, clock: Clock | None = None, sync_globally: bool = False) -> LittleThingsBot:
+    """The bot for `config`: one plain connection, or the configured shards."""
+    if config.shard_count is None:
+        return LittleThingsBot(config, clock=clock, sync_globally=sync_globally)
+    return ShardedLittleThingsBot(
+        config,
+        clock=clock,
+        sync_globally=sync_globally,
+        shard_ids=list(config.shard_ids or range(config.shard_count)),
+        shard_count=config.shard_count,
+    )
 
 
 def _qualified_names(command: Any) -> list[str]:

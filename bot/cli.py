@@ -16,7 +16,7 @@ from pathlib import Path
 
 import discord
 
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, load_config, parse_shards
 from bot.store import StoreError
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="sync slash commands globally at start (Discord rate-limits this; use it after adding commands)",
     )
+    parser.add_argument("--shards", metavar="IDS", help="run these shards in this process, e.g. 0,1 (or SHARDS)")
+    parser.add_argument(
+        "--shard-count", metavar="N", help="shards the bot has in all, the same in every process (or SHARD_COUNT)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="run the bot (the default)")
     sub.add_parser(
@@ -43,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
         add_help=False,
         help="try the bot without a Discord account: a local server in your terminal (python -m bot play --help)",
     )
+
+    move = sub.add_parser(
+        "migrate-to-postgres",
+        help="copy the SQLite database's community state into an empty PostgreSQL database (one-way)",
+    )
+    move.add_argument("--db", type=Path, help="the SQLite file to copy (default: DATABASE_PATH)")
+    move.add_argument("--to", metavar="URL", help="postgresql://user:pw@host:port/db (default: DATABASE_URL)")
 
     content = sub.add_parser("content", help="validate, import or count the content pack")
     content_sub = content.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -86,9 +97,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "content":
             return _content_command(args)
+        if args.command == "migrate-to-postgres":
+            return _migrate_command(args)
         if args.command in ("backup", "restore", "healthcheck"):
             return _ops_command(args)
         config = load_config()
+        if args.shards is not None or args.shard_count is not None:
+            shard_ids, shard_count = parse_shards(
+                args.shards if args.shards is not None else ",".join(map(str, config.shard_ids or ())),
+                args.shard_count if args.shard_count is not None else str(config.shard_count or ""),
+            )
+            config = config.with_overrides(shard_ids=shard_ids, shard_count=shard_count)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -99,9 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _run_bot(config: Config, *, sync_globally: bool) -> int:
-    from bot.app import LittleThingsBot
+    from bot.app import create_bot
 
-    bot = LittleThingsBot(config, sync_globally=sync_globally)
+    bot = create_bot(config, sync_globally=sync_globally)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.shutdown()))
@@ -145,3 +164,23 @@ def _content_command(args: argparse.Namespace) -> int:
         return content_cli.validate(content_dir)
     database = getattr(args, "db", None) or config.database_path
     return asyncio.run(content_cli.run(args.action, content_dir, database))
+
+
+def _migrate_command(args: argparse.Namespace) -> int:
+    from bot.store.migrate_pg import migrate_to_postgres
+    from bot.store.postgres import is_postgres_url
+
+    config = load_config(require_token=False)
+    url = str(args.to or config.database_url or "")
+    if not is_postgres_url(url):
+        print("error: say where to: --to postgresql://user:password@host:port/database (or DATABASE_URL).",
+              file=sys.stderr)
+        return EXIT_USAGE
+    source = args.db or config.database_path
+    try:
+        report = asyncio.run(migrate_to_postgres(source, url))
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{report.summary()}. Set DATABASE_URL to this database and start the bot.")
+    return 0

@@ -35,6 +35,9 @@ class ConfigError(Exception):
 class Config:
     token: str
     database_path: Path = DEFAULT_DATABASE_PATH
+    """The SQLite file: everything, or (with `database_url`) this process's copy of the content pack."""
+    database_url: str | None = None
+    """postgresql://… when community state is shared in PostgreSQL; None for SQLite only."""
     content_dir: Path = DEFAULT_CONTENT_DIR
     dev_guild_id: int | None = None
     log_level: int = logging.INFO
@@ -42,6 +45,11 @@ class Config:
     typed_trivia: bool = False
     api_base_url: str | None = None
     gateway_url: str | None = None
+    shard_ids: tuple[int, ...] | None = None
+    """The shards this process runs (with `shard_count`); None: one unsharded connection."""
+    shard_count: int | None = None
+    timer_lease_seconds: int = 60
+    """With several processes: how long a claimed timer is one process's before others may send it."""
     # Operations (issue 14). Built directly (tests), a Config makes no automatic backups and serves
     # no metrics; `load_config` turns backups on beside the database unless told otherwise.
     backup_dir: Path | None = None
@@ -73,10 +81,12 @@ def load_config(
     if require_token:
         _check_token(token)
 
-    database_path = _path(values.get("DATABASE_PATH"), DEFAULT_DATABASE_PATH)
+    database_path, database_url = _database(values)
+    shard_ids, shard_count = parse_shards(values.get("SHARDS"), values.get("SHARD_COUNT"))
     return Config(
         token=token,
         database_path=database_path,
+        database_url=database_url,
         content_dir=_path(values.get("CONTENT_DIR"), DEFAULT_CONTENT_DIR),
         dev_guild_id=_optional_snowflake(values, "DEV_GUILD_ID"),
         log_level=_log_level(values.get("LOG_LEVEL", "INFO")),
@@ -84,6 +94,9 @@ def load_config(
         typed_trivia=_flag(values, "TRIVIA_TYPED_MODE"),
         api_base_url=values.get("DISCORD_API_BASE_URL") or None,
         gateway_url=values.get("DISCORD_GATEWAY_URL") or None,
+        shard_ids=shard_ids,
+        shard_count=shard_count,
+        timer_lease_seconds=_positive_int(values, "TIMER_LEASE_SECONDS", 60),
         backup_dir=_path(values.get("BACKUP_DIR"), database_path.parent / "backups"),
         backup_every=_every(values.get("BACKUP_EVERY", "")),
         backup_keep=_positive_int(values, "BACKUP_KEEP", 7),
@@ -92,6 +105,47 @@ def load_config(
         log_format=_log_format(values.get("LOG_FORMAT", "")),
         shutdown_timeout=float(_positive_int(values, "SHUTDOWN_TIMEOUT", 10)),
         requests_per_second=_requests_per_second(values.get("DISCORD_REQUESTS_PER_SECOND", "")),
+    )
+
+
+def parse_shards(ids: str | None, count: str | None) -> tuple[tuple[int, ...] | None, int | None]:
+    """SHARDS=0,1 and SHARD_COUNT=4 (or --shards/--shard-count): which of the bot's shards this process runs.
+
+    SHARD_COUNT alone runs every shard; SHARDS needs SHARD_COUNT (each process must agree on it).
+    """
+    ids, count = (ids or "").strip(), (count or "").strip()
+    if not ids and not count:
+        return None, None
+    if not count.isdigit() or int(count) < 1:
+        raise ConfigError(f"SHARD_COUNT must be a whole number of shards (1 or more), not {count!r}; see .env.example.")
+    total = int(count)
+    if not ids:
+        return tuple(range(total)), total
+    parts = [part.strip() for part in ids.split(",") if part.strip()]
+    if not parts or not all(part.isdigit() for part in parts):
+        raise ConfigError(f"SHARDS must be comma-separated shard numbers like 0,1, not {ids!r}; see .env.example.")
+    shard_ids = tuple(sorted({int(part) for part in parts}))
+    if shard_ids[-1] >= total:
+        raise ConfigError(
+            f"SHARDS lists shard {shard_ids[-1]}, but SHARD_COUNT={total} means shards 0 to {total - 1}; "
+            "see .env.example."
+        )
+    return shard_ids, total
+
+
+def _database(values: Mapping[str, str]) -> tuple[Path, str | None]:
+    """DATABASE_URL: unset or sqlite:///path keeps one SQLite file; postgresql://… shares community state."""
+    path = _path(values.get("DATABASE_PATH"), DEFAULT_DATABASE_PATH)
+    raw = values.get("DATABASE_URL", "").strip()
+    if not raw:
+        return path, None
+    if raw.startswith("sqlite:///"):
+        return _path(raw.removeprefix("sqlite:///"), path), None
+    if raw.startswith(("postgresql://", "postgres://")):
+        return path, raw
+    raise ConfigError(
+        "DATABASE_URL must be sqlite:///path/to/file.sqlite3 or postgresql://user:password@host:port/database; "
+        "see .env.example."
     )
 
 

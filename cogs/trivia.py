@@ -79,7 +79,10 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
-        closed = await self.store.close_unfinished_games(self.bot.clock.now())
+        config = self.bot.config
+        closed = await self.store.close_unfinished_games(
+            self.bot.clock.now(), shard_count=config.shard_count, shard_ids=config.shard_ids or ()
+        )
         for game in closed:
             rounds = await self.store.game_rounds(game.game_id)
             open_message = next((r.message_id for r in reversed(rounds) if r.closed_at is None and r.message_id), None)

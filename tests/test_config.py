@@ -70,6 +70,37 @@ def test_owner_ids_and_typed_mode() -> None:
     assert config.typed_trivia is True
 
 
+def test_database_url_picks_the_backend(tmp_path: Path) -> None:
+    env = {"DISCORD_TOKEN": GOOD_TOKEN}
+    assert load_config(env, env_file=None).database_url is None
+    sqlite = load_config({**env, "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"}, env_file=None)
+    assert (sqlite.database_url, sqlite.database_path) == (None, tmp_path / "x.sqlite3")
+    url = "postgresql://bot:pw@db.example:5432/lt"
+    pg = load_config({**env, "DATABASE_URL": url, "DATABASE_PATH": str(tmp_path / "c.sqlite3")}, env_file=None)
+    assert (pg.database_url, pg.database_path) == (url, tmp_path / "c.sqlite3")
+    with pytest.raises(ConfigError, match=r"DATABASE_URL must be sqlite:///.*postgresql://"):
+        load_config({**env, "DATABASE_URL": "mysql://x"}, env_file=None)
+
+
+def test_shards_from_the_environment() -> None:
+    env = {"DISCORD_TOKEN": GOOD_TOKEN}
+    assert (load_config(env, env_file=None).shard_ids, load_config(env, env_file=None).shard_count) == (None, None)
+    config = load_config({**env, "SHARDS": "1, 0", "SHARD_COUNT": "4"}, env_file=None)
+    assert (config.shard_ids, config.shard_count) == ((0, 1), 4)
+    every = load_config({**env, "SHARD_COUNT": "2"}, env_file=None)
+    assert (every.shard_ids, every.shard_count) == ((0, 1), 2)
+
+
+@pytest.mark.parametrize(
+    ("shards", "count", "message"),
+    [("0,1", "", "SHARD_COUNT must be"), ("0,4", "4", "shards 0 to 3"), ("a", "2", "SHARDS must be"),
+     ("0", "0", "SHARD_COUNT must be")],
+)
+def test_bad_shard_settings_name_the_setting(shards: str, count: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config({"DISCORD_TOKEN": GOOD_TOKEN, "SHARDS": shards, "SHARD_COUNT": count}, env_file=None)
+
+
 def test_the_outbound_request_budget_defaults_under_discords_limit() -> None:
     assert load_config({"DISCORD_TOKEN": GOOD_TOKEN}, env_file=None).requests_per_second == 45
     config = load_config({"DISCORD_TOKEN": GOOD_TOKEN, "DISCORD_REQUESTS_PER_SECOND": "30"}, env_file=None)

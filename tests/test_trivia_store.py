@@ -5,20 +5,22 @@ import json
 import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.config import DEFAULT_CONTENT_DIR
 from bot.content.loader import load_pack, pack_fingerprint
+from bot.content.models import ContentPack
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
 from bot.store import Store
 from bot.store.content import import_pack
+from bot.store.shared_pack import sync_shared_questions
 from bot.store.trivia import GameAlreadyRunningError, Scope, TriviaStore, UnfinishedGame
 from bot.trivia.game import EndReason, Game, GameOver, GameSettings, GameState, ScoredAnswer
 from bot.trivia.models import GameMode
 from bot.trivia.selection import QuestionFilter, select_questions
 from bot.trivia.suggestions import parse_suggestion
+from tests.conftest import DbTarget
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 GUILD, OTHER_GUILD, CHANNEL = 1000, 2000, 3000
@@ -30,8 +32,8 @@ def at(seconds: float) -> datetime:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    opened = await Store.open(tmp_path / "t.sqlite3")
+async def store(db: DbTarget) -> AsyncIterator[Store]:
+    opened = await db.open()
     yield opened
     await opened.close()
 
@@ -231,10 +233,9 @@ async def test_games_count_once_per_game(trivia: TriviaStore) -> None:
         assert (await trivia.player_stats(GUILD, ALICE)).games == n + 1
 
 
-async def test_unfinished_games_are_closed_at_start_up(tmp_path: Path) -> None:
+async def test_unfinished_games_are_closed_at_start_up(db: DbTarget) -> None:
     """After a crash, reopening finds the game running; start-up abandons it and keeps closed rounds."""
-    path = tmp_path / "t.sqlite3"
-    store = await Store.open(path)
+    store = await db.open()
     await seed_questions(store, 5)
     trivia = TriviaStore(store)
     game_id = await new_game(trivia)
@@ -245,7 +246,7 @@ async def test_unfinished_games_are_closed_at_start_up(tmp_path: Path) -> None:
     await trivia.open_round(game_id=game_id, round_no=2, question_id="q01", posted_at=at(30))
     await store.close()  # the process dies with question 2 in flight
 
-    store = await Store.open(path)
+    store = await db.open()
     trivia = TriviaStore(store)
     closed = await trivia.close_unfinished_games(at(500))
     assert closed == [UnfinishedGame(game_id, GUILD, CHANNEL), UnfinishedGame(other, OTHER_GUILD, 4000)]
@@ -398,15 +399,23 @@ async def test_approved_questions_survive_a_content_reimport(store: Store) -> No
     """Re-importing the pack (even one with fewer questions) keeps community questions live."""
     loaded = load_pack(DEFAULT_CONTENT_DIR)
     assert loaded.pack is not None, loaded.problems
-    await import_pack(store, loaded.pack, pack_fingerprint(DEFAULT_CONTENT_DIR))
+    await import_questions(store, loaded.pack, pack_fingerprint(DEFAULT_CONTENT_DIR))
     trivia = TriviaStore(store)
     sid = await trivia.add_suggestion(guild_id=GUILD, author_id=ALICE, draft=draft(), now=at(0))
     question = await trivia.approve_suggestion(sid, guild_id=GUILD, reviewer_id=MOD, now=at(1))
     smaller = dataclasses.replace(loaded.pack, questions=loaded.pack.questions[:1])
-    await import_pack(store, smaller, "another-fingerprint")
+    await import_questions(store, smaller, "another-fingerprint")
     live = {c.id for c in await trivia.question_candidates(GUILD)}
     assert question.id in live and loaded.pack.questions[0].id in live
     assert await trivia.get_question(question.id) == question
+
+
+async def import_questions(store: Store, pack: ContentPack, fingerprint: str) -> None:
+    """The content import on SQLite; on PostgreSQL the shared question bank is what the pack writes."""
+    if store.dialect == "postgres":
+        await sync_shared_questions(store, pack, fingerprint)
+    else:
+        await import_pack(store, pack, fingerprint)
 
 
 # -- reports --------------------------------------------------------------------------------------

@@ -71,6 +71,11 @@ class Session:
     resumes: int = 0
     connect_paths: list[str] = field(default_factory=list)
     guild_sent: bool = False
+    shard: tuple[int, int] | None = None  # [shard_id, shard_count] from IDENTIFY
+
+    def owns(self, guild_id: int) -> bool:
+        """Discord's rule: a server belongs to shard (guild_id >> 22) % shard_count."""
+        return self.shard is None or (guild_id >> 22) % self.shard[1] == self.shard[0]
 
     def wants(self, event: str) -> bool:
         needed = _EVENT_INTENT.get(event)
@@ -151,6 +156,12 @@ class Gateway:
             await ws.close(code=4014, message=b"Disallowed intent(s)")
             return None
         session = Session(session_id=secrets.token_hex(16), intents=intents, identify=data, socket=ws)
+        shard = data.get("shard")
+        if isinstance(shard, list) and len(shard) == 2 and all(isinstance(n, int) for n in shard):
+            if not 0 <= shard[0] < shard[1]:
+                await ws.close(code=4010, message=b"Invalid shard")
+                return None
+            session.shard = (shard[0], shard[1])
         session.connect_paths.append(path)
         self.sessions[session.session_id] = session
         self.current = session
@@ -158,7 +169,7 @@ class Gateway:
         ready = {
             "v": 10,
             "user": {**fake.world.bot_user.to_payload(), "verified": True, "mfa_enabled": False, "email": None},
-            "guilds": [{"id": str(fake.guild.id), "unavailable": True}],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in fake.guilds if session.owns(g.id)],
             "session_id": session.session_id,
             "session_type": "normal",
             "resume_gateway_url": fake.resume_gateway_url,
@@ -175,13 +186,14 @@ class Gateway:
         if "shard" in data:
             ready["shard"] = data["shard"]
         await self.dispatch_to(session, "READY", ready)
-        guild = fake.guild.to_create_payload(
-            fake.joined_at,
-            bot_id=fake.application_id,
-            members_intent=bool(intents & Intent.GUILD_MEMBERS),
-            scheduled_events=list(fake.scheduled_events.values()),
-        )
-        await self.dispatch_to(session, "GUILD_CREATE", guild)
+        for owned in (g for g in fake.guilds if session.owns(g.id)):
+            guild = owned.to_create_payload(
+                fake.joined_at,
+                bot_id=fake.application_id,
+                members_intent=bool(intents & Intent.GUILD_MEMBERS),
+                scheduled_events=[e for e in fake.scheduled_events.values() if e.get("guild_id") == str(owned.id)],
+            )
+            await self.dispatch_to(session, "GUILD_CREATE", guild)
         session.guild_sent = True
         return session
 
@@ -233,8 +245,8 @@ class Gateway:
     # --- sending -----------------------------------------------------------------------------
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> bool:
-        """Send a dispatch to the current session if its intents ask for it; False if not sent."""
-        session = self.current
+        """Send a dispatch to the session that owns its server (sharded) or the current one; False if not sent."""
+        session = self.session_for(data.get("guild_id") if isinstance(data, dict) else None)
         if session is None or not session.wants(event):
             return False
         await self.dispatch_to(session, event, data)
@@ -251,6 +263,15 @@ class Gateway:
                     await socket.send_str(text)
                 except ConnectionError:
                     log.debug("gateway: socket gone while sending %s; it will be replayed on resume", event)
+
+    def session_for(self, guild_id: Any) -> Session | None:
+        """The live session whose shard owns `guild_id` (DMs and unsharded bots: the current session)."""
+        if guild_id is not None and str(guild_id).isdigit():
+            owners = [s for s in self.sessions.values() if s.shard is not None and s.owns(int(guild_id))]
+            live = [s for s in owners if s.socket is not None and not s.socket.closed]
+            if live or owners:
+                return (live or owners)[-1]
+        return self.current
 
     async def redeliver(self, event: str, object_id: int) -> bool:
         """Send the last `event` dispatch about `object_id` again, with a new sequence number.

@@ -454,6 +454,23 @@ class World:
     app_owner: User
     bot_role: Role
     moderator_role: Role
+    extra_guilds: list[Guild] = field(default_factory=list)
+    """More servers (see `bot.localdiscord.shards`); `guild` is the one people act in right now."""
+    home_guild: Guild | None = None
+
+    @property
+    def guilds(self) -> list[Guild]:
+        """Every server the bot is in, the first one first."""
+        home = self.home_guild or self.guild
+        return [home, *self.extra_guilds]
+
+    def use_guild(self, guild: Guild) -> None:
+        """Act in `guild` from now on (slash commands, clicks, messages); roles follow by name."""
+        if self.home_guild is None:
+            self.home_guild = self.guild
+        self.guild = guild
+        self.bot_role = next(r for r in guild.roles.values() if r.bot_id == self.bot_user.id)
+        self.moderator_role = guild.role(self.moderator_role.name)
 
     def user(self, ref: User | Member | str | int) -> User:
         """A user by object, id, username or `@username`."""

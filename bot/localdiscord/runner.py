@@ -121,13 +121,14 @@ async def run_bot(
     clock: Clock | None = None,
     wait_for_sync: bool = True,
     timeout: float = 15.0,
+    sync_globally: bool = False,
 ) -> AsyncIterator[LittleThingsBot]:
     """Run our bot (`bot.app.LittleThingsBot`) against `fake`; `config` is aimed at it if it is not."""
-    from bot.app import LittleThingsBot
+    from bot.app import create_bot
 
     if config.token != fake.token or config.api_base_url != fake.api_base_url:
         config = config.with_overrides(token=fake.token, api_base_url=fake.api_base_url, gateway_url=fake.gateway_url)
-    bot = LittleThingsBot(config, clock=clock)
+    bot = create_bot(config, clock=clock, sync_globally=sync_globally)
     async with run_client(fake, bot, token=config.token, wait_for_sync=wait_for_sync, timeout=timeout) as running:
         yield running
 

@@ -82,9 +82,11 @@ class LocalDiscord:
         validate_bodies: bool = True,
         ack_deadline: float | None = 3.0,
         default_timeout: float = 20.0,
+        shard_count: int = 1,
         rate_limited: bool = False,
     ) -> None:
         self.world = world or default_world()
+        self.shard_count = shard_count  # what GET /gateway/bot recommends
         self.clock: Clock = clock or SystemClock()
         self.host = host
         self.port = port
@@ -116,6 +118,9 @@ class LocalDiscord:
         self.scheduled_events: dict[int, dict[str, Any]] = {}
         self.event_interest: dict[int, list[int]] = {}  # event id -> users who clicked "Interested"
         self.dm_channels: dict[int, Channel] = {}
+        self.nonces: dict[tuple[int, str], tuple[int, Any]] = {}  # (channel, nonce) -> (message id, when)
+        self.nonce_lock = asyncio.Lock()
+        self.deduplicated = 0  # sends answered with an earlier message because of enforce_nonce
 
         self.bot_errors: list[BotError] = []  # ERROR logs while run_bot/run_client ran the bot
         self.client: Any = None  # the discord.py client under test, when it runs in this process
@@ -204,10 +209,24 @@ class LocalDiscord:
     def role(self, ref: Role | str | int) -> Role:
         return ref if isinstance(ref, Role) else self.guild.role(ref)
 
+    @property
+    def guilds(self) -> list[Guild]:
+        """Every server (one unless the world was built with `bot.localdiscord.shards.sharded_world`)."""
+        return self.world.guilds
+
+    def use_guild(self, ref: Guild | str | int) -> Guild:
+        """Act in another server from now on: slash commands, clicks and messages happen there."""
+        guild = next(g for g in self.guilds if ref is g or g.id == ref or g.name == ref)
+        self.world.use_guild(guild)
+        return guild
+
     def channel_by_id(self, channel_id: int) -> Channel | None:
         channel = self.guild.channels.get(channel_id)
         if channel is not None:
             return channel
+        for guild in self.world.extra_guilds + ([self.world.home_guild] if self.world.home_guild else []):
+            if channel_id in guild.channels:
+                return guild.channels[channel_id]
         return next((c for c in self.dm_channels.values() if c.id == channel_id), None)
 
     def dm_channel(self, user: UserRef) -> Channel:
@@ -490,6 +509,20 @@ class LocalDiscord:
         await self.wait_until(
             ready, timeout=timeout, what="the bot to connect" + (" and sync its commands" if synced else "")
         )
+
+    async def wait_for_shards(self, shard_ids: Iterable[int], *, timeout: float = 15.0) -> None:
+        """Until each of these shards has a live session that received its servers."""
+        wanted = set(shard_ids)
+
+        def ready() -> bool:
+            live = {
+                s.shard[0]
+                for s in self.gateway.sessions.values()
+                if s.shard is not None and s.guild_sent and s.socket is not None and not s.socket.closed
+            }
+            return wanted <= live
+
+        await self.wait_until(ready, timeout=timeout, what=f"shards {sorted(wanted)} to connect")
 
     async def wait_for_message(
         self,

@@ -5,6 +5,10 @@ deletes only content rows that left the pack (never with REPLACE, which would fi
 cascades in tables that point at ours). Trivia questions are special: stats refer to their ids, so a
 pack question is never deleted, only retired, and rows with origin 'community' are never touched.
 Reads return the same frozen models the loader builds (`bot.content.models`).
+
+Every function here runs on `store.content`: the store itself on SQLite, and each process's local
+SQLite file when community state is in PostgreSQL (see `bot.store.postgres`), so callers pass the
+bot's one store whichever database runs.
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from bot.content.models import (
     normalize_text,
 )
 from bot.content.problems import Problem
-from bot.store.core import Store
+from bot.store.core import Store, on_content_store
+from bot.store.portable import in_list
 from bot.store.translations import replace_translations
 
 log = logging.getLogger(__name__)
@@ -161,11 +166,13 @@ class _QuestionTally:
 # -- import ---------------------------------------------------------------------------------------
 
 
+@on_content_store
 async def needs_import(store: Store, fingerprint: str) -> bool:
     """True when the store holds no pack or a pack with another fingerprint."""
     return await store.fetch_value("SELECT value FROM pack_meta WHERE key = 'fingerprint'") != fingerprint
 
 
+@on_content_store
 async def sync_pack(store: Store, content_dir: Path, *, force: bool = False) -> SyncResult:
     """Start-up and CLI helper: validate and import the pack only if its files changed (or `force`).
 
@@ -183,6 +190,7 @@ async def sync_pack(store: Store, content_dir: Path, *, force: bool = False) -> 
     return SyncResult("imported", fingerprint, report=report)
 
 
+@on_content_store
 async def import_pack(store: Store, pack: ContentPack, fingerprint: str) -> ImportReport:
     """Write a validated pack in one transaction; running it twice leaves an identical store."""
     async with store.transaction() as conn:
@@ -325,15 +333,16 @@ async def _sync_questions(conn: aiosqlite.Connection, questions: Sequence[Questi
     )
     await conn.executemany(
         "UPDATE trivia_questions SET season = ?, difficulty = ?, question = ?, answer = ?, aliases = ?, wrong = ?, "
-        "source = ?, retired = CASE WHEN ? THEN 0 ELSE retired END, "
-        "retired_reason = CASE WHEN ? THEN NULL ELSE retired_reason END "
+        "source = ?, retired = CASE WHEN ? = 1 THEN 0 ELSE retired END, "
+        "retired_reason = CASE WHEN ? = 1 THEN NULL ELSE retired_reason END "
         "WHERE id = ? AND origin = 'pack'",
         updates,
     )
+    # Portable SQL (this also runs on PostgreSQL, where the question bank is shared).
+    kept, params = in_list("id", [q.id for q in questions], negate=True)
     cursor = await conn.execute(
-        "UPDATE trivia_questions SET retired = 1, retired_reason = ? "
-        "WHERE origin = 'pack' AND retired = 0 AND id NOT IN (SELECT value FROM json_each(?))",
-        (REMOVED_FROM_PACK, _json(q.id for q in questions)),
+        f"UPDATE trivia_questions SET retired = 1, retired_reason = ? WHERE origin = 'pack' AND retired = 0 AND {kept}",  # noqa: S608
+        (REMOVED_FROM_PACK, *params),
     )
     tally.retired = max(cursor.rowcount, 0)
     return tally
@@ -383,6 +392,7 @@ def _search_documents(pack: ContentPack) -> Iterable[tuple[str, str, int, str, s
 # -- stats and meta -------------------------------------------------------------------------------
 
 
+@on_content_store
 async def content_stats(store: Store) -> dict[str, int]:
     """Row counts per content table, plus a breakdown of trivia questions (for `content stats`)."""
     stats = {table: int(await store.fetch_value(f"SELECT count(*) FROM {table}")) for table in _STATS_TABLES}  # noqa: S608
@@ -396,12 +406,14 @@ async def content_stats(store: Store) -> dict[str, int]:
     return stats
 
 
+@on_content_store
 async def pack_fingerprint_stored(store: Store) -> str | None:
     """The fingerprint of the pack last imported (None before the first import)."""
     value = await store.fetch_value("SELECT value FROM pack_meta WHERE key = 'fingerprint'")
     return None if value is None else str(value)
 
 
+@on_content_store
 async def pack_version(store: Store) -> str | None:
     value = await store.fetch_value("SELECT value FROM pack_meta WHERE key = 'version'")
     return None if value is None else str(value)
@@ -410,6 +422,7 @@ async def pack_version(store: Store) -> str | None:
 # -- show and seasons -----------------------------------------------------------------------------
 
 
+@on_content_store
 async def get_show(store: Store) -> ShowInfo | None:
     """The show plus pack version and totals; None before the first import."""
     row = await store.fetch_one("SELECT * FROM show_info WHERE id = 1")
@@ -428,6 +441,7 @@ async def get_show(store: Store) -> ShowInfo | None:
     return ShowInfo(show, version, int(totals[0]), int(totals[1]), totals[2], totals[3])
 
 
+@on_content_store
 async def list_seasons(store: Store) -> list[Season]:
     rows = await store.fetch_all("SELECT * FROM seasons ORDER BY number")
     episodes: dict[int, list[Episode]] = defaultdict(list)
@@ -436,15 +450,18 @@ async def list_seasons(store: Store) -> list[Season]:
     return [_season(row, episodes[row["number"]]) for row in rows]
 
 
+@on_content_store
 async def get_season(store: Store, number: int) -> Season | None:
     row = await store.fetch_one("SELECT * FROM seasons WHERE number = ?", (number,))
     return None if row is None else _season(row, await _episodes(store, number))
 
 
+@on_content_store
 async def list_episodes(store: Store, season: int) -> list[Episode]:
     return await _episodes(store, season)
 
 
+@on_content_store
 async def get_episode(store: Store, season: int, number: int) -> Episode | None:
     row = await store.fetch_one("SELECT * FROM episodes WHERE season = ? AND number = ?", (season, number))
     return None if row is None else _episode(row)
@@ -476,15 +493,18 @@ def _season(row: aiosqlite.Row, episodes: Sequence[Episode]) -> Season:
 # -- cast -----------------------------------------------------------------------------------------
 
 
+@on_content_store
 async def list_people(store: Store) -> list[Person]:
     return [_person(row) for row in await store.fetch_all("SELECT * FROM people ORDER BY name COLLATE NOCASE")]
 
 
+@on_content_store
 async def get_person(store: Store, person_id: str) -> Person | None:
     row = await store.fetch_one("SELECT * FROM people WHERE id = ?", (person_id,))
     return None if row is None else _person(row)
 
 
+@on_content_store
 async def list_characters(store: Store, season: int | None = None) -> list[Character]:
     """All characters by name, or only those appearing in `season`."""
     if season is None:
@@ -498,12 +518,14 @@ async def list_characters(store: Store, season: int | None = None) -> list[Chara
     return await _characters(store, rows)
 
 
+@on_content_store
 async def get_character(store: Store, character_id: str) -> Character | None:
     rows = await store.fetch_all("SELECT * FROM characters WHERE id = ?", (character_id,))
     found = await _characters(store, rows)
     return found[0] if found else None
 
 
+@on_content_store
 async def characters_played_by(store: Store, person_id: str) -> list[Character]:
     rows = await store.fetch_all(
         "SELECT * FROM characters WHERE played_by = ? ORDER BY name COLLATE NOCASE", (person_id,)
@@ -518,12 +540,14 @@ _CAST_NAMES_SELECT = (
 )
 
 
+@on_content_store
 async def cast_names(store: Store) -> list[CastName]:
     """Every name and alias of people and characters (a few dozen rows), for autocomplete."""
     rows = await store.fetch_all(_CAST_NAMES_SELECT + "ORDER BY n.kind, n.name_key")
     return [_cast_name(row) for row in rows]
 
 
+@on_content_store
 async def lookup_cast(store: Store, text: str, limit: int = 25) -> list[CastName]:
     """Entries whose name or an alias starts with `text` (case- and spacing-insensitive), exact
     matches first, then main names before aliases; one row per entry."""
@@ -587,6 +611,7 @@ def _person(row: aiosqlite.Row) -> Person:
 # -- facts and releases ---------------------------------------------------------------------------
 
 
+@on_content_store
 async def random_fact(
     store: Store, topic: str | None = None, *, season: int | None = None, exclude_id: str | None = None
 ) -> Fact | None:
@@ -600,15 +625,18 @@ async def random_fact(
     return None if row is None else _fact(row)
 
 
+@on_content_store
 async def all_facts(store: Store) -> list[Fact]:
     return [_fact(row) for row in await store.fetch_all("SELECT * FROM facts ORDER BY id")]
 
 
+@on_content_store
 async def get_fact(store: Store, fact_id: str) -> Fact | None:
     row = await store.fetch_one("SELECT * FROM facts WHERE id = ?", (fact_id,))
     return None if row is None else _fact(row)
 
 
+@on_content_store
 async def fact_topics(store: Store) -> list[str]:
     return [row[0] for row in await store.fetch_all("SELECT DISTINCT topic FROM facts ORDER BY topic")]
 
@@ -617,6 +645,7 @@ def _fact(row: aiosqlite.Row) -> Fact:
     return Fact(row["id"], row["topic"], row["text"], row["source"], row["season"], row["episode"])
 
 
+@on_content_store
 async def list_releases(store: Store, season: int | None = None) -> list[Release]:
     """Pack release dates in date order (all, or one season's)."""
     rows = await store.fetch_all(
@@ -652,6 +681,7 @@ def fts_query(text: str, *, any_term: bool = False) -> str | None:
     return (" OR " if any_term else " ").join(quoted)
 
 
+@on_content_store
 async def search(store: Store, query: str, limit: int = 5) -> list[SearchHit]:
     """Ranked hits over recaps, episodes, facts and cast: all words first, any word if that finds nothing."""
     limit = max(1, min(limit, SEARCH_MAX_LIMIT))
@@ -665,6 +695,7 @@ async def search(store: Store, query: str, limit: int = 5) -> list[SearchHit]:
     return hits
 
 
+@on_content_store
 async def search_rows(store: Store) -> list[tuple[int, str, str, int, str, str]]:
     """The whole search index as (rowid, kind, ref, season, title, body), for the in-memory copy."""
     rows = await store.fetch_all("SELECT rowid, kind, ref, season, title, body FROM content_search ORDER BY rowid")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import sqlite3
 import time
@@ -18,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequen
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
@@ -27,6 +28,9 @@ from bot.errors import StoreUnavailableError
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 2_000
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class StoreError(Exception):
@@ -49,11 +53,27 @@ def migration_scripts() -> list[tuple[int, str, str]]:
     return scripts
 
 
+def on_content_store(
+    function: Callable[Concatenate[Store, P], Awaitable[R]],
+) -> Callable[Concatenate[Store, P], Awaitable[R]]:
+    """Run a content function on `store.content` (the local SQLite file when community state is elsewhere)."""
+
+    @functools.wraps(function)
+    async def wrapper(store: Store, *args: P.args, **kwargs: P.kwargs) -> R:
+        return await function(store.content, *args, **kwargs)
+
+    return wrapper
+
+
 def latest_version() -> int:
     return len(migration_scripts())
 
 
 class Store:
+    """The SQLite store (and the base of `bot.store.postgres.PostgresStore`, which keeps this surface)."""
+
+    dialect = "sqlite"
+
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
@@ -85,6 +105,11 @@ class Store:
             await conn.close()
             raise
         return store
+
+    @property
+    def content(self) -> Store:
+        """Where the content pack's tables are read and imported: this store itself on SQLite."""
+        return self
 
     async def close(self) -> None:
         if self._reader is not None:

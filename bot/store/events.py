@@ -15,6 +15,7 @@ from typing import Literal
 import aiosqlite
 
 from bot.store.core import Store
+from bot.store.portable import in_list
 from bot.store.timers import TimerSpec, from_ts, insert_timers_in, to_ts
 
 RepeatRule = Literal["none", "weekly"]
@@ -196,10 +197,10 @@ async def list_parties(
             (guild_id, states[0], limit),
         )
         return [_party(row) for row in rows]
+    wanted, params = in_list("state", states)
     rows = await store.fetch_all(
-        "SELECT * FROM watch_parties WHERE guild_id = ? AND state IN (SELECT value FROM json_each(?)) "
-        "ORDER BY starts_at, id LIMIT ?",
-        (guild_id, json.dumps(list(states)), limit),
+        f"SELECT * FROM watch_parties WHERE guild_id = ? AND {wanted} ORDER BY starts_at, id LIMIT ?",  # noqa: S608
+        (guild_id, *params, limit),
     )
     return [_party(row) for row in rows]
 
@@ -245,13 +246,13 @@ async def move_party(
 ) -> Party | None:
     """Change the time of the current occurrence (and, with `new_series`, re-anchor the weekly series)."""
     sql = (
-        "UPDATE watch_parties SET starts_at = ?, anchor_at = CASE WHEN ? THEN ? ELSE anchor_at END, timezone = ?, "
+        "UPDATE watch_parties SET starts_at = ?, anchor_at = CASE WHEN ? = 1 THEN ? ELSE anchor_at END, timezone = ?, "
         "updated_at = ? WHERE id = ? RETURNING *"
     )
     ts = to_ts(starts_at)
     async with (
         store.transaction() as conn,
-        conn.execute(sql, (ts, new_series, ts, timezone, to_ts(now), party_id)) as cur,
+        conn.execute(sql, (ts, int(new_series), ts, timezone, to_ts(now), party_id)) as cur,
     ):
         row = await cur.fetchone()
     return None if row is None else _party(row)
@@ -316,7 +317,8 @@ async def get_rsvp(store: Store, party_id: int, user_id: int) -> Rsvp | None:
 async def list_rsvps(store: Store, party_id: int, *, status: RsvpStatus | None = None) -> list[Rsvp]:
     """In answer order (first to answer first)."""
     rows = await store.fetch_all(
-        "SELECT * FROM party_rsvps WHERE party_id = ? AND (? IS NULL OR status = ?) ORDER BY updated_at, user_id",
+        "SELECT * FROM party_rsvps WHERE party_id = ? AND (CAST(? AS TEXT) IS NULL OR status = ?) "
+        "ORDER BY updated_at, user_id",
         (party_id, status, status),
     )
     return [Rsvp(row["party_id"], row["user_id"], row["status"], from_ts(row["updated_at"])) for row in rows]
@@ -367,10 +369,11 @@ async def list_releases(
     store: Store, guild_id: int, *, after: datetime, states: Sequence[ReleaseState] = ("scheduled",), limit: int = 25
 ) -> list[Release]:
     """Releases at or after `after`, soonest first."""
+    wanted, params = in_list("state", states)
     rows = await store.fetch_all(
-        "SELECT * FROM releases WHERE guild_id = ? AND state IN (SELECT value FROM json_each(?)) "
+        f"SELECT * FROM releases WHERE guild_id = ? AND {wanted} "  # noqa: S608
         "AND release_at >= ? ORDER BY release_at, id LIMIT ?",
-        (guild_id, json.dumps(list(states)), to_ts(after), limit),
+        (guild_id, *params, to_ts(after), limit),
     )
     return [_release(row) for row in rows]
 

@@ -19,9 +19,13 @@ import aiosqlite
 
 from bot import horizons
 from bot.store.core import Store
+from bot.store.portable import in_list
 
 TimerState = Literal["pending", "sending", "sent", "failed", "cancelled", "skipped"]
 FinalOutcome = Literal["sent", "failed", "pending"]
+
+DEFAULT_LEASE = timedelta(minutes=1)
+"""How long a claim is a process's own (PostgreSQL): a delivery outlasting it may be sent again, same nonce."""
 
 
 def to_ts(moment: datetime) -> int:
@@ -111,15 +115,6 @@ def _timer(row: aiosqlite.Row, **override: Any) -> Timer:
     return Timer(**values)
 
 
-def _json_list(values: Iterable[Any]) -> str:
-    """One parameter for `IN (SELECT value FROM json_each(?))`: no SQL built from strings, no variable limit.
-
-    (`+state` in those queries keeps SQLite on the key/group index instead of scanning every
-    pending row through the state index.)
-    """
-    return json.dumps(list(values))
-
-
 def _prefix_bounds(prefix: str) -> tuple[str, str]:
     """[low, high) such that exactly the strings starting with `prefix` fall inside (BINARY collation)."""
     if not prefix:
@@ -190,18 +185,24 @@ async def count_by_state(store: Store) -> dict[str, int]:
 
 
 async def next_due_at(store: Store) -> datetime | None:
-    """The earliest pending due time (one index probe)."""
+    """The earliest pending due time (one index probe); on PostgreSQL also the earliest lease to run out."""
     value = await store.fetch_value("SELECT due_at FROM timers WHERE state = 'pending' ORDER BY due_at LIMIT 1")
+    if store.dialect == "postgres":
+        lease = await store.fetch_value(
+            "SELECT lease_until FROM timers WHERE state = 'sending' ORDER BY lease_until LIMIT 1"
+        )
+        if lease is not None and (value is None or lease < value):
+            value = lease
     return None if value is None else from_ts(value)
 
 
 async def cancel_keys(store: Store, keys: Sequence[str], *, now: datetime) -> int:
     """Cancel pending timers by dedupe key; returns how many were pending."""
+    wanted, params = in_list("dedupe_key", keys)
     async with store.transaction() as conn:
         cur = await conn.execute(
-            "UPDATE timers SET state = 'cancelled', updated_at = ? "
-            "WHERE +state = 'pending' AND dedupe_key IN (SELECT value FROM json_each(?))",
-            (to_ts(now), _json_list(keys)),
+            f"UPDATE timers SET state = 'cancelled', updated_at = ? WHERE {wanted} AND state = 'pending'",  # noqa: S608
+            (to_ts(now), *params),
         )
         return max(cur.rowcount, 0)
 
@@ -221,7 +222,7 @@ async def cancel_prefix(store: Store, prefix: str, *, now: datetime) -> int:
     async with store.transaction() as conn:
         cur = await conn.execute(
             "UPDATE timers SET state = 'cancelled', updated_at = ? "
-            "WHERE dedupe_key >= ? AND dedupe_key < ? AND +state = 'pending'",
+            "WHERE dedupe_key >= ? AND dedupe_key < ? AND state = 'pending'",
             (to_ts(now), low, high),
         )
         return max(cur.rowcount, 0)
@@ -239,12 +240,12 @@ async def reschedule_group(store: Store, group: str, specs: Sequence[TimerSpec],
         if spec.group_key != group:
             raise ValueError(f"timer {spec.key!r} belongs to group {spec.group_key!r}, not {group!r}")
     now_ts = to_ts(now)
-    keys = [spec.key for spec in specs]
+    others, params = in_list("dedupe_key", [spec.key for spec in specs], negate=True)
     async with store.transaction() as conn:
         await conn.execute(
-            "UPDATE timers SET state = 'cancelled', updated_at = ? WHERE group_key = ? AND state = 'pending' "
-            "AND dedupe_key NOT IN (SELECT value FROM json_each(?))",
-            (now_ts, group, _json_list(keys)),
+            "UPDATE timers SET state = 'cancelled', updated_at = ? WHERE group_key = ? AND state = 'pending' "  # noqa: S608
+            f"AND {others}",
+            (now_ts, group, *params),
         )
         await conn.executemany(
             "INSERT INTO timers (dedupe_key, group_key, kind, due_at, payload, created_at, updated_at) "
@@ -261,52 +262,93 @@ async def reschedule_group(store: Store, group: str, specs: Sequence[TimerSpec],
 
 
 async def reset_sending(store: Store, *, now: datetime) -> int:
-    """Start-up: rows a crash left in `sending` go back to `pending` (their send is retried with the same nonce)."""
+    """Start-up: rows a crash left in `sending` go back to `pending` (their send is retried with the same nonce).
+
+    On PostgreSQL other live processes may be sending right now, so only rows whose lease ran out
+    go back (a dead process's); the claim does the same on every turn.
+    """
     async with store.transaction() as conn:
+        return await _release_stale(conn, store, now)
+
+
+async def _release_stale(conn: aiosqlite.Connection, store: Store, now: datetime) -> int:
+    if store.dialect == "postgres":
+        cur = await conn.execute(
+            "UPDATE timers SET state = 'pending', claimed_by = NULL, lease_until = NULL, updated_at = ? "
+            "WHERE state = 'sending' AND lease_until <= ?",
+            (to_ts(now), math.floor(now.timestamp())),
+        )
+    else:
         cur = await conn.execute(
             "UPDATE timers SET state = 'pending', updated_at = ? WHERE state = 'sending'", (to_ts(now),)
         )
-        return max(cur.rowcount, 0)
+    return max(cur.rowcount, 0)
 
 
-async def claim_due(store: Store, *, now: datetime, grace: timedelta, limit: int) -> list[ClaimedGroup]:
+async def claim_due(
+    store: Store,
+    *,
+    now: datetime,
+    grace: timedelta,
+    limit: int,
+    owner: str = "local",
+    lease: timedelta = DEFAULT_LEASE,
+) -> list[ClaimedGroup]:
     """Claim the next due groups: up to `limit` due rows by index, plus their due siblings.
 
     In one committed transaction, each due row of those groups becomes `sending` (attempts + 1)
     or, if it is more than `grace` late, `skipped`. Groups come out earliest first.
+
+    On PostgreSQL several processes claim at once: rows are locked with `FOR UPDATE SKIP LOCKED`
+    (a row another process is claiming is simply not seen), and a claim carries `owner` and a
+    lease; a row still `sending` when its lease runs out is put back to `pending` by whichever
+    process claims next, and sent again with the same nonce.
     """
-    now_ts = now.timestamp()
-    stale_before = now_ts - grace.total_seconds()
+    shared = store.dialect == "postgres"
+    lock = " FOR UPDATE SKIP LOCKED" if shared else ""
+    now_ts = math.floor(now.timestamp())
+    stale_before = now.timestamp() - grace.total_seconds()
     stamp = to_ts(now)
     async with store.transaction() as conn:
+        if shared:
+            await _release_stale(conn, store, now)
         async with conn.execute(
-            "SELECT group_key FROM timers WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+            f"SELECT group_key FROM timers WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?{lock}",  # noqa: S608
             (now_ts, limit),
         ) as cur:
             head = await cur.fetchall()
         groups = list(dict.fromkeys(row[0] for row in head))
         if not groups:
             return []
+        wanted, params = in_list("group_key", groups)
         async with conn.execute(
-            "SELECT * FROM timers WHERE group_key IN (SELECT value FROM json_each(?)) "
-            "AND +state = 'pending' AND due_at <= ? ORDER BY due_at, id",
-            (_json_list(groups), now_ts),
+            f"SELECT * FROM timers WHERE {wanted} AND state = 'pending' AND due_at <= ? "  # noqa: S608
+            f"ORDER BY due_at, id{lock}",
+            (*params, now_ts),
         ) as cur:
             rows = list(await cur.fetchall())
         skipped = [row["id"] for row in rows if row["due_at"] < stale_before]
         claimed = [row["id"] for row in rows if row["due_at"] >= stale_before]
         if skipped:
+            ids, params = in_list("id", skipped)
             await conn.execute(
-                "UPDATE timers SET state = 'skipped', updated_at = ?, last_error = 'missed by more than the grace' "
-                "WHERE id IN (SELECT value FROM json_each(?))",
-                (stamp, _json_list(skipped)),
+                "UPDATE timers SET state = 'skipped', updated_at = ?, last_error = 'missed by more than the grace' "  # noqa: S608
+                f"WHERE {ids}",
+                (stamp, *params),
             )
         if claimed:
-            await conn.execute(
-                "UPDATE timers SET state = 'sending', attempts = attempts + 1, updated_at = ? "
-                "WHERE id IN (SELECT value FROM json_each(?))",
-                (stamp, _json_list(claimed)),
-            )
+            ids, params = in_list("id", claimed)
+            if shared:
+                await conn.execute(
+                    "UPDATE timers SET state = 'sending', attempts = attempts + 1, updated_at = ?, "  # noqa: S608
+                    f"claimed_by = ?, lease_until = ? WHERE {ids}",
+                    (stamp, owner, to_ts(now + lease), *params),
+                )
+            else:
+                await conn.execute(
+                    f"UPDATE timers SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE {ids}",  # noqa: S608
+                    (stamp, *params),
+                )
 
     by_group: dict[tuple[str, str], tuple[list[Timer], list[Timer]]] = {}
     for row in rows:
@@ -324,27 +366,34 @@ async def claim_due(store: Store, *, now: datetime, grace: timedelta, limit: int
 
 
 async def record_outcomes(store: Store, outcomes: Sequence[Outcome], *, now: datetime) -> None:
-    """Mark finished deliveries in one transaction (only rows still `sending` change)."""
+    """Mark finished deliveries in one transaction (only rows still `sending` change).
+
+    Outcomes that end the same way (nearly all: `sent`) are marked with one statement per few
+    hundred ids rather than one per timer, which is what a burst of reminders costs.
+    """
     stamp = to_ts(now)
-    params = [
-        (
+    groups: dict[tuple[str, int | None, str | None], list[int]] = {}
+    for outcome in outcomes:
+        key = (
             outcome.state,
             None if outcome.retry_at is None else to_ts(outcome.retry_at),
             None if outcome.error is None else outcome.error[:500],
-            stamp,
-            timer_id,
         )
-        for outcome in outcomes
-        for timer_id in outcome.ids
-    ]
-    if not params:
+        groups.setdefault(key, []).extend(outcome.ids)
+    if not any(groups.values()):
         return
     async with store.transaction() as conn:
-        await conn.executemany(
-            "UPDATE timers SET state = ?, due_at = COALESCE(?, due_at), last_error = ?, updated_at = ? "
-            "WHERE id = ? AND state = 'sending'",
-            params,
-        )
+        for (state, retry_ts, error), ids in groups.items():
+            for start in range(0, len(ids), _MARK_CHUNK):
+                wanted, params = in_list("id", ids[start : start + _MARK_CHUNK])
+                await conn.execute(
+                    "UPDATE timers SET state = ?, due_at = COALESCE(?, due_at), last_error = ?, updated_at = ? "  # noqa: S608
+                    f"WHERE {wanted} AND state = 'sending'",
+                    (state, retry_ts, error, stamp, *params),
+                )
+
+
+_MARK_CHUNK = 500
 
 
 async def delete_finished(store: Store, *, before: datetime) -> int:

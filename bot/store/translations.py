@@ -18,7 +18,7 @@ import aiosqlite
 
 from bot.content.models import Arc, Character, Fact, Season, Translation
 from bot.i18n import DEFAULT, language_of
-from bot.store.core import Store
+from bot.store.core import Store, on_content_store
 from bot.trivia.models import Question
 
 LIST_FIELDS = frozenset({"aliases", "wrong"})
@@ -34,6 +34,7 @@ async def replace_translations(conn: aiosqlite.Connection, translations: Iterabl
     )
 
 
+@on_content_store
 async def translated(store: Store, kind: str, refs: Sequence[str], language: str) -> dict[tuple[str, str], Any]:
     """(ref, field) → value for the given entries in `language` (lists decoded)."""
     if not refs or language == DEFAULT:

@@ -28,6 +28,7 @@ import aiosqlite
 
 from bot.errors import NotFoundError, PermissionDeniedError, UserError
 from bot.store.core import Store
+from bot.store.portable import in_list
 from bot.trivia.game import GameOver, GameSettings, ScoredAnswer
 from bot.trivia.models import Candidate, GameMode, Question
 from bot.trivia.suggestions import SuggestionDraft
@@ -58,14 +59,17 @@ FIRST_PENDING_SQL = """
     ORDER BY s.created_at, s.id LIMIT 1
 """
 OPEN_REPORTS_SQL = """
-    SELECT t.question_id, q.question, q.answer, t.reports, t.first_at,
-           (SELECT json_group_array(r.reason) FROM trivia_reports r
-            WHERE r.question_id = t.question_id AND r.guild_id = t.guild_id
-              AND r.resolved_at IS NULL AND r.reason > '') AS reasons
+    SELECT t.question_id, q.question, q.answer, t.reports, t.first_at
     FROM trivia_report_tallies t JOIN trivia_questions q ON q.id = t.question_id
     WHERE t.guild_id = ?
     ORDER BY t.reports DESC, t.first_at, t.question_id
     LIMIT ?
+"""
+# The reasons shown with one reported question (a range of the reasons index); one query per
+# question of the page, as portable SQL (SQLite's json_group_array has no PostgreSQL twin).
+OPEN_REPORT_REASONS_SQL = """
+    SELECT reason FROM trivia_reports
+    WHERE guild_id = ? AND question_id = ? AND resolved_at IS NULL AND reason > ''
 """
 _QUESTION_COLUMNS = "id, season, difficulty, question, answer, aliases, wrong, source, origin"
 
@@ -232,7 +236,7 @@ class TriviaStore:
         """Every live question with when this guild was last asked it."""
         rows = await self._store.fetch_all(
             """
-            SELECT q.id, q.season, q.difficulty, json_array_length(q.wrong) AS wrong_count, u.last_asked_at
+            SELECT q.id, q.season, q.difficulty, q.wrong, u.last_asked_at
             FROM trivia_questions q
             LEFT JOIN trivia_question_usage u ON u.guild_id = ? AND u.question_id = q.id
             WHERE q.retired = 0
@@ -245,10 +249,10 @@ class TriviaStore:
         """Every live question with when this member last had it as a quick question."""
         rows = await self._store.fetch_all(
             """
-            SELECT q.id, q.season, q.difficulty, json_array_length(q.wrong) AS wrong_count,
-                   (SELECT MAX(k.asked_at) FROM trivia_quick_questions k
-                    WHERE k.guild_id = ? AND k.user_id = ? AND k.question_id = q.id) AS last_asked_at
+            SELECT q.id, q.season, q.difficulty, q.wrong, k.last_asked_at
             FROM trivia_questions q
+            LEFT JOIN (SELECT question_id, MAX(asked_at) AS last_asked_at FROM trivia_quick_questions
+                       WHERE guild_id = ? AND user_id = ? GROUP BY question_id) k ON k.question_id = q.id
             WHERE q.retired = 0
             """,
             (guild_id, user_id),
@@ -286,16 +290,17 @@ class TriviaStore:
         """A running game row; `GameAlreadyRunningError` when the channel already has one."""
         try:
             async with self._store.transaction() as conn:
-                cursor = await conn.execute(
+                game_id = await _returned_id(
+                    conn,
                     """
                     INSERT INTO trivia_games
                         (guild_id, channel_id, starter_id, mode, settings, question_ids, started_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
+                    RETURNING id
                     """,
                     (guild_id, channel_id, starter_id, str(settings.mode), json.dumps(settings.to_json()),
                      json.dumps(list(question_ids)), to_ms(now)),
                 )
-                game_id = cursor.lastrowid
         except sqlite3.IntegrityError as exc:
             if "trivia_games.channel_id" in str(exc) or "UNIQUE" in str(exc):
                 raise GameAlreadyRunningError() from exc
@@ -317,23 +322,26 @@ class TriviaStore:
         """Record a posted question (and that the guild has now seen it); returns the round id."""
         at = to_ms(posted_at)
         async with self._store.transaction() as conn:
-            cursor = await conn.execute(
+            round_id = await _returned_id(
+                conn,
                 """
                 INSERT INTO trivia_rounds (game_id, round_no, question_id, posted_at)
-                SELECT id, ?, ?, ? FROM trivia_games WHERE id = ? AND state = 'running'
+                SELECT id, CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS BIGINT)
+                FROM trivia_games WHERE id = ? AND state = 'running'
+                RETURNING id
                 """,
                 (round_no, question_id, at, game_id),
             )
-            if cursor.rowcount != 1:
+            if round_id is None:
                 raise NotFoundError(key="errors.game_gone")
-            round_id = cursor.lastrowid
             await conn.execute("UPDATE trivia_games SET current_round = ? WHERE id = ?", (round_no, game_id))
             await conn.execute(
                 """
                 INSERT INTO trivia_question_usage (guild_id, question_id, last_asked_at)
                 VALUES ((SELECT guild_id FROM trivia_games WHERE id = ?), ?, ?)
                 ON CONFLICT (guild_id, question_id)
-                DO UPDATE SET last_asked_at = excluded.last_asked_at, times_asked = times_asked + 1
+                DO UPDATE SET last_asked_at = excluded.last_asked_at,
+                              times_asked = trivia_question_usage.times_asked + 1
                 """,
                 (game_id, question_id, at),
             )
@@ -370,14 +378,16 @@ class TriviaStore:
                 """
                 INSERT INTO trivia_scores (guild_id, period, user_id, points, answers, correct, games, best_streak)
                 VALUES ((SELECT guild_id FROM trivia_games WHERE id = :game), :period, :user, :points, 1, :correct,
-                        NOT EXISTS (SELECT 1 FROM trivia_game_players WHERE game_id = :game AND user_id = :user),
+                        CASE WHEN EXISTS (SELECT 1 FROM trivia_game_players WHERE game_id = :game AND user_id = :user)
+                             THEN 0 ELSE 1 END,
                         :streak)
                 ON CONFLICT (guild_id, period, user_id) DO UPDATE SET
-                    points = points + excluded.points,
-                    answers = answers + 1,
-                    correct = correct + excluded.correct,
-                    games = games + excluded.games,
-                    best_streak = MAX(best_streak, excluded.best_streak)
+                    points = trivia_scores.points + excluded.points,
+                    answers = trivia_scores.answers + 1,
+                    correct = trivia_scores.correct + excluded.correct,
+                    games = trivia_scores.games + excluded.games,
+                    best_streak = CASE WHEN excluded.best_streak > trivia_scores.best_streak
+                                       THEN excluded.best_streak ELSE trivia_scores.best_streak END
                 """,
                 [{"game": game_id, "period": period, "user": a.user_id, "points": a.points,
                   "correct": int(a.correct), "streak": a.streak}
@@ -395,7 +405,9 @@ class TriviaStore:
                 """
                 INSERT INTO trivia_game_players (game_id, user_id, points, correct, answers) VALUES (?, ?, ?, ?, 1)
                 ON CONFLICT (game_id, user_id) DO UPDATE SET
-                    points = points + excluded.points, correct = correct + excluded.correct, answers = answers + 1
+                    points = trivia_game_players.points + excluded.points,
+                    correct = trivia_game_players.correct + excluded.correct,
+                    answers = trivia_game_players.answers + 1
                 """,
                 [(game_id, a.user_id, a.points, int(a.correct)) for a in answers],
             )
@@ -424,23 +436,33 @@ class TriviaStore:
                 await conn.executemany(
                     """
                     INSERT INTO trivia_scores (guild_id, period, user_id, wins) VALUES (?, ?, ?, 1)
-                    ON CONFLICT (guild_id, period, user_id) DO UPDATE SET wins = wins + 1
+                    ON CONFLICT (guild_id, period, user_id) DO UPDATE SET wins = trivia_scores.wins + 1
                     """,
                     [(guild_id, period, user_id)
                      for user_id in over.winners for period in (ALL_TIME, month_key(over.ended_at))],
                 )
         return True
 
-    async def close_unfinished_games(self, now: datetime) -> list[UnfinishedGame]:
+    async def close_unfinished_games(
+        self, now: datetime, *, shard_count: int | None = None, shard_ids: Sequence[int] = ()
+    ) -> list[UnfinishedGame]:
         """At start-up: every game a restart interrupted becomes abandoned (no win); the cog tells
-        each channel. Rounds in flight stay unclosed, i.e. unscored."""
+        each channel. Rounds in flight stay unclosed, i.e. unscored.
+
+        A sharded process only closes the games of servers on its own shards: the others belong to
+        live processes (a game lives on the shard that owns its server).
+        """
+        where, params = "state = 'running'", list[Any]()
+        if shard_count is not None:
+            owned, params = in_list(f"((guild_id >> 22) % {int(shard_count)})", shard_ids)
+            where += f" AND {owned}"
         async with self._store.transaction() as conn, conn.execute(
-            """
+            f"""
             UPDATE trivia_games SET state = 'abandoned', end_reason = 'restarted', ended_at = ?
-            WHERE state = 'running'
+            WHERE {where}
             RETURNING id, guild_id, channel_id
-            """,
-            (to_ms(now),),
+            """,  # noqa: S608 - integers and placeholders only
+            (to_ms(now), *params),
         ) as cursor:
             rows = await cursor.fetchall()
         games = [UnfinishedGame(r[0], r[1], r[2]) for r in sorted(rows, key=lambda r: r[0])]
@@ -520,12 +542,14 @@ class TriviaStore:
 
     async def start_quick_question(self, *, guild_id: int, user_id: int, question_id: str, asked_at: datetime) -> int:
         async with self._store.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO trivia_quick_questions (guild_id, user_id, question_id, asked_at) VALUES (?, ?, ?, ?)",
+            quick_id = await _returned_id(
+                conn,
+                "INSERT INTO trivia_quick_questions (guild_id, user_id, question_id, asked_at) VALUES (?, ?, ?, ?) "
+                "RETURNING id",
                 (guild_id, user_id, question_id, to_ms(asked_at)),
             )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        assert quick_id is not None
+        return int(quick_id)
 
     async def get_quick_question(self, quick_id: int) -> QuickQuestionRecord | None:
         row = await self._store.fetch_one(
@@ -560,7 +584,8 @@ class TriviaStore:
     async def quick_stats(self, guild_id: int, user_id: int) -> QuickStats:
         row = await self._store.fetch_one(
             """
-            SELECT COUNT(*), COUNT(correct), COALESCE(SUM(correct), 0), COALESCE(SUM(points), 0)
+            SELECT COUNT(*), COUNT(correct), CAST(COALESCE(SUM(correct), 0) AS BIGINT),
+                   CAST(COALESCE(SUM(points), 0) AS BIGINT)
             FROM trivia_quick_questions WHERE guild_id = ? AND user_id = ?
             """,
             (guild_id, user_id),
@@ -572,17 +597,19 @@ class TriviaStore:
 
     async def add_suggestion(self, *, guild_id: int, author_id: int, draft: SuggestionDraft, now: datetime) -> int:
         async with self._store.transaction() as conn:
-            cursor = await conn.execute(
+            suggestion_id = await _returned_id(
+                conn,
                 """
                 INSERT INTO trivia_suggestions
                     (guild_id, author_id, question, answer, aliases, wrong, season, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                RETURNING id
                 """,
                 (guild_id, author_id, draft.question, draft.answer, json.dumps(list(draft.aliases)),
                  json.dumps(list(draft.wrong)), draft.season, to_ms(now)),
             )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        assert suggestion_id is not None
+        return int(suggestion_id)
 
     async def pending_suggestions(self, guild_id: int, *, limit: int = 10, offset: int = 0) -> list[SuggestionRecord]:
         rows = await self._store.fetch_all(
@@ -682,9 +709,15 @@ class TriviaStore:
     async def open_reports(self, guild_id: int, *, limit: int = 10) -> list[ReportSummary]:
         """Questions with unresolved reports from this guild, most reported first."""
         rows = await self._store.fetch_page(OPEN_REPORTS_SQL, (guild_id, limit))
+        reasons = {
+            r["question_id"]: [found[0] for found in await self._store.fetch_page(
+                OPEN_REPORT_REASONS_SQL, (guild_id, r["question_id"])
+            )]
+            for r in rows
+        }
         return [
             ReportSummary(r["question_id"], r["question"], r["answer"], r["reports"],
-                          tuple(reason for reason in json.loads(r["reasons"]) if reason), _dt(r["first_at"]))
+                          tuple(reasons.get(r["question_id"], ())), _dt(r["first_at"]))
             for r in rows
         ]
 
@@ -710,6 +743,12 @@ async def _value(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) ->
     return None if row is None else row[0]
 
 
+async def _returned_id(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> int | None:
+    """The id an `INSERT … RETURNING id` gave (every row is read, so the statement is finished before COMMIT)."""
+    rows = list(await conn.execute_fetchall(sql, params))
+    return None if not rows else int(rows[0][0])
+
+
 def _dt(value: int) -> datetime:
     moment = from_ms(value)
     assert moment is not None
@@ -724,7 +763,7 @@ def _json_list(text: str | None) -> tuple[str, ...]:
 
 
 def _candidate(row: aiosqlite.Row) -> Candidate:
-    return Candidate(row["id"], row["season"] or None, row["difficulty"], row["wrong_count"] or 0,
+    return Candidate(row["id"], row["season"] or None, row["difficulty"], len(_json_list(row["wrong"])),
                      from_ms(row["last_asked_at"]))
 
 

@@ -16,6 +16,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import secrets
+import socket
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
@@ -42,6 +45,8 @@ class TimerEngine:
         retry_base: timedelta = timedelta(seconds=30),
         retry_max: timedelta = timedelta(minutes=15),
         error_pause: timedelta = timedelta(seconds=5),
+        owner: str | None = None,
+        lease: timedelta = timer_store.DEFAULT_LEASE,
     ) -> None:
         if batch_size < 1 or concurrency < 1 or max_attempts < 1:
             raise ValueError("batch_size, concurrency and max_attempts must be at least 1")
@@ -54,6 +59,13 @@ class TimerEngine:
         self.retry_base = retry_base
         self.retry_max = retry_max
         self.error_pause = error_pause
+        # Who claims (PostgreSQL: several processes share the timers table) and for how long.
+        self.owner = owner or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self.lease = lease
+        if store.dialect == "postgres":
+            # Other processes add timers and may die holding claims without telling us: look again
+            # at least once per lease, so their due rows and expired claims are picked up in time.
+            self.max_sleep = min(max_sleep, lease)
         self._handlers: dict[str, Handler] = {}
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
@@ -209,7 +221,9 @@ class TimerEngine:
         self._wake.clear()
         await self._flush_outcomes()
         now = self._clock.now()
-        groups = await timer_store.claim_due(self._store, now=now, grace=self.grace, limit=self.batch_size)
+        groups = await timer_store.claim_due(
+            self._store, now=now, grace=self.grace, limit=self.batch_size, owner=self.owner, lease=self.lease
+        )
         if groups:
             for group in groups:
                 await self._slots.acquire()

@@ -1,6 +1,7 @@
 """Fixtures for end-to-end tests: a local Discord (`fake`) and our real bot running against it (`bot`).
 
-Every test gets its own stand-in on a free port, its own SQLite file under `tmp_path`, and one
+Every test gets its own stand-in on a free port, its own database (a SQLite file under `tmp_path`, or
+a database on the session's PostgreSQL with the content pack in that SQLite file), and one
 `VirtualClock` shared by the bot and the stand-in (move it with `await clock.advance(...)`). When a
 test ends, the stand-in must be clean: no body Discord would have refused, no route it does not
 serve, no ERROR logged by the bot. A test that provokes one of those on purpose clears the list
@@ -18,6 +19,7 @@ from bot.app import LittleThingsBot
 from bot.clock import VirtualClock
 from bot.config import DEFAULT_CONTENT_DIR, Config
 from bot.localdiscord import LocalDiscord, bot_config, run_bot
+from tests.conftest import BACKENDS, new_target
 
 # A fixed Monday evening (IST 23:30), so date-dependent features behave the same on every run.
 START = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
@@ -35,10 +37,42 @@ async def fake(clock: VirtualClock) -> AsyncIterator[LocalDiscord]:
         assert_clean(fake)
 
 
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """End-to-end tests that use `config` run on SQLite, and those of `POSTGRES_MODULES` on PostgreSQL too."""
+    return str(request.param)
+
+
+# The PostgreSQL half of the end-to-end suite: the modules whose commands write community state
+# (the store is what differs between the backends). Content-only and text-table modules (recaps,
+# cast, search, wording tables, the harness itself) read the local SQLite content file either way,
+# so running them twice would double the suite's time and test nothing new.
+POSTGRES_MODULES = {
+    "test_hindi_member", "test_ops", "test_postgres_restart", "test_qotd", "test_qotd_fall_back", "test_refused_posts",
+    "test_releases", "test_replays", "test_shards", "test_shards_processes", "test_spoilers",
+    "test_spoilers_store", "test_trivia_community", "test_trivia_games", "test_watchparty",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("backend") == "postgres"
+        module = item.path.stem
+        (drop if on_postgres and "/e2e/" in str(item.path) and module not in POSTGRES_MODULES else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture
-def config(fake: LocalDiscord, tmp_path: Path) -> Config:
+def config(fake: LocalDiscord, tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Config:
     """Our bot's settings aimed at the stand-in, with its own database and the shipped content pack."""
-    base = Config(token=fake.token, database_path=tmp_path / "bot.sqlite3", content_dir=DEFAULT_CONTENT_DIR)
+    target = new_target(backend, request, tmp_path)
+    base = Config(
+        token=fake.token, database_path=target.path, database_url=target.url, content_dir=DEFAULT_CONTENT_DIR
+    )
     return bot_config(fake, base)
 
 

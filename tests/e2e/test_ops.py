@@ -87,7 +87,7 @@ async def test_healthz_and_metrics_count_what_the_bot_does(
         assert sample(text, "littlethings_outbound_queue_depth") == 3
         assert sample(text, "littlethings_outbound_wait_seconds_count") == 1
 
-        await bot.store.conn.close()  # the database stops answering
+        await bot.store.close()  # the database stops answering (SQLite file or PostgreSQL pool)
         status, body = await get(port, "/healthz")
         assert status == 503 and "database does not answer" in json.loads(body)["reason"]
         fake.bot_errors.clear()
@@ -171,6 +171,11 @@ def field(embed: dict, name: str) -> str:
     return next(f["value"] for f in embed["fields"] if f["name"] == name)
 
 
+# Backups copy the SQLite file; a PostgreSQL store is backed up with its own tools (not built here).
+SQLITE_BACKUPS = pytest.mark.parametrize("backend", ["sqlite"])
+
+
+@SQLITE_BACKUPS
 async def test_admin_status_for_the_owner_only(fake: LocalDiscord, bot: LittleThingsBot, config: Config) -> None:
     with pytest.raises(InteractionError, match="hidden from alice"):  # Discord hides it (Administrator)
         await fake.slash("admin status", user="alice")
@@ -200,6 +205,7 @@ def backups_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
+@SQLITE_BACKUPS
 async def test_automatic_backups_neither_skip_nor_double_across_restarts(
     fake: LocalDiscord, config: Config, clock: VirtualClock, tmp_path: Path
 ) -> None:

@@ -3,9 +3,14 @@
 import asyncio
 import sqlite3
 
+import pytest
+
 from bot.app import LittleThingsBot
 from bot.localdiscord import LocalDiscord
 from bot.store.members import get_spoiler_season
+
+# A SQLite file lock; PostgreSQL's "try again" (a server restart) is in tests/test_store_postgres.py.
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 
 
 async def test_a_locked_database_is_explained_and_the_next_try_works(fake: LocalDiscord, bot: LittleThingsBot) -> None:

@@ -7,6 +7,7 @@ Files, Manage Messages for others' messages), and a DM to someone who closed the
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from bot.localdiscord.messages import Message
@@ -14,6 +15,9 @@ from bot.localdiscord.model import Perm
 from bot.localdiscord.routes.base import NO_CONTENT, ApiError, Request, Routes, RouteTable, field_error
 
 OWN_REACTION = "/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}/@me"
+
+
+NONCE_WINDOW = timedelta(minutes=5)
 
 
 class ChannelRoutes(Routes):
@@ -69,7 +73,21 @@ class ChannelRoutes(Routes):
                 if reference.get("fail_if_not_exists", True):
                     raise field_error(400, "message_reference", "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message")
                 reply_to = None
-        message = await fake.board.post(channel, body, req.files, author=fake.world.bot_user, reply_to=reply_to)
+        nonce = body.get("nonce")
+        if nonce is None or not body.get("enforce_nonce"):
+            message = await fake.board.post(channel, body, req.files, author=fake.world.bot_user, reply_to=reply_to)
+            return fake.board.payload(message)
+        # enforce_nonce: a message by the same author with the same nonce in the last few minutes is
+        # returned instead of posting again (how a resend after a crash is deduplicated).
+        async with fake.nonce_lock:
+            key = (channel.id, str(nonce))
+            earlier = fake.nonces.get(key)
+            now = fake.clock.now()
+            if earlier is not None and now - earlier[1] <= NONCE_WINDOW and earlier[0] in fake.messages:
+                fake.deduplicated += 1
+                return fake.board.payload(fake.messages[earlier[0]])
+            message = await fake.board.post(channel, body, req.files, author=fake.world.bot_user, reply_to=reply_to)
+            fake.nonces[key] = (message.id, now)
         return fake.board.payload(message)
 
     async def get_message(self, req: Request) -> Any:

@@ -31,7 +31,7 @@ class IdentityRoutes(Routes):
     async def get_gateway_bot(self, req: Request) -> Any:
         return {
             "url": self.fake.gateway_url,
-            "shards": 1,
+            "shards": self.fake.shard_count,
             "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 14_400_000, "max_concurrency": 1},
         }
 
