@@ -120,6 +120,7 @@ async def bot_process(name: str, argv: Sequence[str], workdir: Path, db_path: Pa
             DISCORD_GATEWAY_URL=fake.gateway_url,
             DEV_GUILD_ID=str(fake.guild.id),
             LOG_LEVEL="INFO",  # as an operator runs it
+            BACKUP_EVERY="off",  # the first start makes a backup at once, inside the measured window
             PYTHONPATH=str(ROOT),
         )
         if db_path is not None:

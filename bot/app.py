@@ -240,6 +240,7 @@ class LittleThingsBot(commands.Bot):
             if self._timers is not None:
                 await self._timers.stop()
             await self.outbound.stop()
+            _cancel_ready_wait(self._connection)
             await super().close()
         finally:
             if self.ops_server is not None:
@@ -317,6 +318,19 @@ def create_bot(config: Config, *, clock: Clock | None = None, sync_globally: boo
         shard_ids=list(config.shard_ids or range(config.shard_count)),
         shard_count=config.shard_count,
     )
+
+
+def _cancel_ready_wait(state: Any) -> None:
+    """Stop discord.py's wait for the last GUILD_CREATE (2 s after an IDENTIFY) before closing.
+
+    Left running, it dispatches `ready` into a closed client, which logs an error from inside
+    discord.py (seen when a close follows a fresh IDENTIFY within those seconds). Cancelled, it ends
+    quietly: discord.py catches the cancellation there on purpose.
+    """
+    tasks = [getattr(state, "_ready_task", None), *getattr(state, "_ready_tasks", {}).values()]
+    for task in tasks:
+        if task is not None and not task.done():
+            task.cancel()
 
 
 def _qualified_names(command: Any) -> list[str]:

@@ -31,6 +31,7 @@ from bot.store.content import ShowInfo
 from bot.store.translations import localize_fact, localize_season
 from cogs._errors import report_error
 from cogs._locale import lang
+from cogs._view_cache import ViewCache
 
 log = logging.getLogger(__name__)
 
@@ -170,9 +171,13 @@ class RecapNav(discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 async def recap_page(
-    interaction: discord.Interaction, season_number: int, episode_number: int | None
+    interaction: discord.Interaction, season_number: int, episode_number: int | None,
+    views: ViewCache | None = None,
 ) -> tuple[list[list[discord.Embed]], discord.ui.View]:
-    """The recap card for a season (or one of its episodes) and its Previous/Next buttons."""
+    """The recap card for a season (or one of its episodes) and its Previous/Next buttons.
+
+    `views`: reuse the buttons built for the same page and person (for a public answer only).
+    """
     content = content_of(interaction)
     locale = lang(interaction)
     show = require_show(content)
@@ -190,8 +195,7 @@ async def recap_page(
         index = seasons.index(season.number)
         before = seasons[index - 1] if index > 0 else None
         after = seasons[index + 1] if index + 1 < len(seasons) else None
-        prev_item = RecapNav("prev", owner, before or season.number, 0, enabled=before is not None, locale=locale)
-        next_item = RecapNav("next", owner, after or season.number, 0, enabled=after is not None, locale=locale)
+        prev_at, next_at = (before or season.number, 0), (after or season.number, 0)
     else:
         episodes = [e.number for e in season.episodes]
         episode = next((e for e in season.episodes if e.number == episode_number), None)
@@ -208,14 +212,16 @@ async def recap_page(
         index = episodes.index(episode.number)
         before = episodes[index - 1] if index > 0 else None
         after = episodes[index + 1] if index + 1 < len(episodes) else None
-        prev_item = RecapNav("prev", owner, season.number, before or episode.number, enabled=before is not None,
-                             locale=locale)
-        next_item = RecapNav("next", owner, season.number, after or episode.number, enabled=after is not None,
-                             locale=locale)
-    view = discord.ui.View(timeout=None)
-    view.add_item(prev_item)
-    view.add_item(next_item)
-    return draft, view
+        prev_at, next_at = (season.number, before or episode.number), (season.number, after or episode.number)
+
+    def build() -> discord.ui.View:
+        view = discord.ui.View(timeout=None)
+        view.add_item(RecapNav("prev", owner, *prev_at, enabled=before is not None, locale=locale))
+        view.add_item(RecapNav("next", owner, *next_at, enabled=after is not None, locale=locale))
+        return view
+
+    key = (owner, locale, prev_at, next_at, before is not None, after is not None)
+    return draft, build() if views is None else views.get(key, build)
 
 
 def _episode_choice(episode: Episode, watched: int | None, locale: str) -> str:
@@ -236,6 +242,8 @@ class Recaps(commands.Cog):
         self.bot = bot
         self.last_fact: dict[int, str] = {}
         """Channel id → id of the fact shown last there, so /fact never repeats it straight away."""
+        self._views = ViewCache()
+        """Previous/Next of public /recap answers, reused per person and page."""
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(RecapNav)
@@ -262,7 +270,7 @@ class Recaps(commands.Cog):
         ephemeral: bool = False,
     ) -> None:
         """Recap a season (or an episode) of the show, with buttons to move between them."""
-        groups, view = await recap_page(interaction, season, episode)
+        groups, view = await recap_page(interaction, season, episode, None if ephemeral else self._views)
         await send_card(interaction, groups, ephemeral=ephemeral, view=view)
 
     @recap.autocomplete("season")

@@ -45,6 +45,7 @@ from cogs._trivia_views import (
     SuggestModal,
     persistent_view,
 )
+from cogs._view_cache import ViewCache
 from cogs._views import BotView
 
 if TYPE_CHECKING:
@@ -71,6 +72,7 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         self._last_start: dict[int, datetime] = {}
         self._background: set[asyncio.Task[None]] = set()
         self.rng = random.Random()
+        self._page_views = ViewCache()  # leaderboard Previous/Next, reused (public answers only)
         super().__init__()
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -393,12 +395,12 @@ class Trivia(commands.GroupCog, name=COG_NAME, group_name="trivia", group_descri
         board = await self.store.leaderboard(interaction.guild_id, scope=Scope(scope), now=self.bot.clock.now(),
                                              page=page)
         locale = lang(interaction)
-        view = persistent_view(
+        view = self._page_views.get((scope, locale, board.page, board.pages), lambda: persistent_view(
             PageButton(scope, max(board.page - 1, 1), "prev", disabled=board.page <= 1, locale=locale),
             PageButton(scope, min(board.page + 1, board.pages), "next", disabled=board.page >= board.pages,
                        locale=locale),
-        )
-        return render.leaderboard_embed(board, lang(interaction)), view
+        ))
+        return render.leaderboard_embed(board, locale), view
 
     @app_commands.command(name="stats")
     @app_commands.describe(member="Whose stats (default: yours)")
