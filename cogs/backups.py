@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from discord.ext import commands
 
-from bot.ops.backup import BackupError, backend_for, backup_name, prune
+from bot.ops.backup import POSTGRES_BACKUP_HINT, BackupError, backend_for, backup_name, prune
 from bot.store.backups import backup_done_for, last_backup, record_backup
 from bot.store.timers import to_ts
 from bot.timers import Firing, RetryableTimerError, TimerSpec
@@ -46,10 +46,14 @@ class Backups(commands.Cog):
 
     @property
     def enabled(self) -> bool:
-        return self.bot.config.backup_dir is not None and self.bot.config.backup_every is not None
+        config = self.bot.config
+        return config.backup_dir is not None and config.backup_every is not None and config.database_url is None
 
     async def cog_load(self) -> None:
         self.bot.timers.register(KIND, self._on_timer)
+        config = self.bot.config
+        if config.database_url is not None and config.backup_dir is not None and config.backup_every is not None:
+            log.warning("automatic backups are off: %s", POSTGRES_BACKUP_HINT)
         if not self.enabled:
             await self.bot.timers.cancel_group(GROUP)
             return

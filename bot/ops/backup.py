@@ -72,8 +72,20 @@ class BackupBackend(Protocol):
     def restore(self, file: Path, *, now: datetime) -> RestoreResult: ...
 
 
+POSTGRES_BACKUP_HINT = (
+    "the community state is in PostgreSQL (DATABASE_URL), which the bot does not back up itself yet: "
+    "use PostgreSQL's own tools, e.g. pg_dump --format=custom --file=FILE \"$DATABASE_URL\" and pg_restore"
+)
+
+
 def backend_for(config: Config) -> BackupBackend:
-    """The backend for the configured store (SQLite is the only one so far)."""
+    """The backend for the configured store: SQLite only, so far.
+
+    With PostgreSQL, a copy of the local SQLite file would hold only the content pack; saying so
+    beats a "backup written" that a host would trust with the community's scores and timers.
+    """
+    if config.database_url is not None:
+        raise BackupError(POSTGRES_BACKUP_HINT)
     return SqliteBackup(config.database_path)
 
 
