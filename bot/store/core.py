@@ -39,10 +39,10 @@ class StoreError(Exception):
     """The store cannot be opened or migrated (start-up problem, shown to the operator)."""
 
 
-def migration_scripts() -> list[tuple[int, str, str]]:
-    """(version, name, sql) for every `NNNN_name.sql` in the migrations folder, in order."""
+def migration_scripts(package: str = "bot.store.migrations") -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every `NNNN_name.sql` in a migrations package, numbered 1..n without gaps."""
     scripts = []
-    for entry in resources.files("bot.store.migrations").iterdir():
+    for entry in resources.files(package).iterdir():
         name = entry.name
         if not name.endswith(".sql"):
             continue
@@ -51,7 +51,7 @@ def migration_scripts() -> list[tuple[int, str, str]]:
     scripts.sort()
     versions = [v for v, _, _ in scripts]
     if versions != list(range(1, len(versions) + 1)):
-        raise StoreError(f"migrations must be numbered 1..n without gaps, found {versions}")
+        raise StoreError(f"{package}: migrations must be numbered 1..n without gaps, found {versions}")
     return scripts
 
 

@@ -27,7 +27,6 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from importlib import resources
 from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
@@ -36,7 +35,7 @@ import aiosqlite
 import asyncpg
 
 from bot.errors import StoreUnavailableError
-from bot.store.core import Store, StoreError
+from bot.store.core import Store, StoreError, migration_scripts
 
 log = logging.getLogger(__name__)
 
@@ -57,19 +56,8 @@ class UniqueViolation(ConstraintViolation):
 
 
 def pg_migration_scripts() -> list[tuple[int, str, str]]:
-    """(version, name, sql) for every `NNNN_name.sql` in migrations_pg, numbered 1..n without gaps."""
-    scripts = []
-    for entry in resources.files("bot.store.migrations_pg").iterdir():
-        name = entry.name
-        if not name.endswith(".sql"):
-            continue
-        number, _, rest = name.partition("_")
-        scripts.append((int(number), rest.removesuffix(".sql"), entry.read_text(encoding="utf-8")))
-    scripts.sort()
-    versions = [v for v, _, _ in scripts]
-    if versions != list(range(1, len(versions) + 1)):
-        raise StoreError(f"PostgreSQL migrations must be numbered 1..n without gaps, found {versions}")
-    return scripts
+    """The PostgreSQL migrations, numbered like their SQLite twins."""
+    return migration_scripts("bot.store.migrations_pg")
 
 
 def pg_latest_version() -> int:
