@@ -51,7 +51,15 @@ from bot.config import DEFAULT_CONTENT_DIR
 from bot.content import load_pack, pack_fingerprint
 from bot.content.snapshot import SearchIndex
 from bot.content_sync import load_snapshot
-from bot.localdiscord import Channel, ChannelType, InteractionRecord, LocalDiscord, Message, default_world
+from bot.localdiscord import (
+    Channel,
+    ChannelType,
+    InteractionRecord,
+    LocalDiscord,
+    Message,
+    bot_environment,
+    default_world,
+)
 from bot.localdiscord.model import fixed_id
 from bot.store import Store
 from bot.store import content as content_store
@@ -113,12 +121,8 @@ async def bot_process(name: str, argv: Sequence[str], workdir: Path, db_path: Pa
     async with LocalDiscord.running(ack_deadline=None, world=world_with_channels(GAMES)) as fake:
         for n in range(PLAYERS):
             await fake.add_member(f"player{n}")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "CONTENT_"))}
-        env.update(
-            DISCORD_TOKEN=fake.token,
-            DISCORD_API_BASE_URL=fake.api_base_url,
-            DISCORD_GATEWAY_URL=fake.gateway_url,
-            DEV_GUILD_ID=str(fake.guild.id),
+        env = bot_environment(
+            fake,
             LOG_LEVEL="INFO",  # as an operator runs it
             BACKUP_EVERY="off",  # the first start makes a backup at once, inside the measured window
             PYTHONPATH=str(ROOT),

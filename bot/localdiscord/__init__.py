@@ -40,7 +40,7 @@ from bot.localdiscord.model import (
     default_world,
 )
 from bot.localdiscord.recording import Failure, RestCall, UploadedFile, Violation
-from bot.localdiscord.runner import PingBot, bot_config, run_bot, run_client
+from bot.localdiscord.runner import PingBot, bot_config, bot_environment, run_bot, run_client
 from bot.localdiscord.server import BotCrashed, BotError, LocalDiscord
 from bot.localdiscord.spec import Problem, SpecValidator, discord_error_body
 
@@ -84,6 +84,7 @@ __all__ = [
     "Violation",
     "World",
     "bot_config",
+    "bot_environment",
     "command_problems",
     "default_world",
     "discord_error_body",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -44,6 +45,20 @@ def bot_config(fake: LocalDiscord, base: Config, **overrides: Any) -> Config:
         dev_guild_id=fake.guild.id,
         **overrides,
     )
+
+
+def bot_environment(fake: LocalDiscord, *, dev_guild: bool = True, **settings: str) -> dict[str, str]:
+    """The environment for `python -m bot` as a process aimed at the stand-in (the twin of `bot_config`).
+
+    The caller's own Discord, database, content and shard settings are left out, so a developer's
+    `.env`-style variables never leak into a test or benchmark process.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "CONTENT_", "SHARD"))}
+    env.update(DISCORD_TOKEN=fake.token, DISCORD_API_BASE_URL=fake.api_base_url, DISCORD_GATEWAY_URL=fake.gateway_url)
+    if dev_guild:
+        env["DEV_GUILD_ID"] = str(fake.guild.id)
+    env.update(settings)
+    return env
 
 
 @contextlib.asynccontextmanager

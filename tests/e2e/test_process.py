@@ -7,22 +7,14 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.localdiscord import LocalDiscord
+from bot.localdiscord import LocalDiscord, bot_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_the_bot_process_serves_commands_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     async with LocalDiscord.running() as fake:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "CONTENT_"))}
-        env.update(
-            DISCORD_TOKEN=fake.token,
-            DISCORD_API_BASE_URL=fake.api_base_url,
-            DISCORD_GATEWAY_URL=fake.gateway_url,
-            DEV_GUILD_ID=str(fake.guild.id),
-            DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
-            LOG_LEVEL="INFO",
-        )
+        env = bot_environment(fake, DATABASE_PATH=str(tmp_path / "bot.sqlite3"), LOG_LEVEL="INFO")
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", cwd=tmp_path, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,

@@ -3,13 +3,12 @@ a SIGTERM that closes a running trivia game with a note before the process exits
 
 import asyncio
 import json
-import os
 import signal
 import socket
 import sys
 from pathlib import Path
 
-from bot.localdiscord import LocalDiscord
+from bot.localdiscord import LocalDiscord, bot_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,12 +32,8 @@ async def run_cli(*args: str, env: dict[str, str]) -> tuple[int, str]:
 async def test_sigterm_closes_games_with_a_note_and_logs_are_json_lines(tmp_path: Path) -> None:
     port = free_port()
     async with LocalDiscord.running() as fake:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "CONTENT_"))}
-        env.update(
-            DISCORD_TOKEN=fake.token,
-            DISCORD_API_BASE_URL=fake.api_base_url,
-            DISCORD_GATEWAY_URL=fake.gateway_url,
-            DEV_GUILD_ID=str(fake.guild.id),
+        env = bot_environment(
+            fake,
             DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
             BACKUP_DIR=str(tmp_path / "backups"),
             METRICS_PORT=str(port),

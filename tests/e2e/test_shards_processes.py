@@ -11,7 +11,6 @@ process's game goes on.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.localdiscord import LocalDiscord
+from bot.localdiscord import LocalDiscord, bot_environment
 from bot.localdiscord.model import ChannelType
 from bot.localdiscord.shards import shard_of, sharded_world
 from bot.localpg import LocalPostgres
@@ -46,9 +45,8 @@ async def fake() -> AsyncIterator[LocalDiscord]:
 
 class BotProcess:
     def __init__(self, fake: LocalDiscord, url: str, folder: Path, shards: str) -> None:
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DATABASE_", "SHARD"))}
-        self.env.update(
-            DISCORD_TOKEN=fake.token, DISCORD_API_BASE_URL=fake.api_base_url, DISCORD_GATEWAY_URL=fake.gateway_url,
+        self.env = bot_environment(
+            fake, dev_guild=False,
             DATABASE_URL=url, DATABASE_PATH=str(folder / "content.sqlite3"), TIMER_LEASE_SECONDS=str(LEASE_SECONDS),
             LOG_LEVEL="WARNING",
         )
