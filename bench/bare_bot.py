@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import discord
-from discord import app_commands
-from discord.ext import commands
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.discord_endpoints import point_discord_py_at
+from bot.localdiscord import PingBot
 
 
 class Choice(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"bare:choice:(?P<index>[0-3])"):
@@ -42,19 +41,11 @@ class Choice(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"bare:cho
         await interaction.response.send_message(f"Locked in: Choice {self.index + 1}.", ephemeral=True)
 
 
-class BareBot(commands.Bot):
-    def __init__(self, guild_id: int) -> None:
-        super().__init__(
-            command_prefix=commands.when_mentioned,
-            intents=discord.Intents.none() | discord.Intents(guilds=True),
-            help_command=None,
-            allowed_mentions=discord.AllowedMentions.none(),
-        )
-        self.guild_id = guild_id
+class BareBot(PingBot):
+    """The stand-in's own `PingBot` (`/ping`), plus `/buttons` for the click floor."""
 
-        @self.tree.command(name="ping", description="Check that the bot answers")
-        async def ping(interaction: discord.Interaction) -> None:
-            await interaction.response.send_message("pong")
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(guild_id=guild_id)
 
         @self.tree.command(name="buttons", description="Four buttons to click")
         async def buttons(interaction: discord.Interaction) -> None:
@@ -63,13 +54,9 @@ class BareBot(commands.Bot):
                 view.add_item(Choice(index))
             await interaction.response.send_message("Pick one", view=view)
 
-        self._commands: list[app_commands.Command[Any, Any, Any]] = [ping, buttons]
-
     async def setup_hook(self) -> None:
         self.add_dynamic_items(Choice)
-        guild = discord.Object(id=self.guild_id)
-        self.tree.copy_global_to(guild=guild)
-        await self.tree.sync(guild=guild)
+        await super().setup_hook()
 
 
 async def main() -> None:
