@@ -195,36 +195,39 @@ class GameSession:
     async def stop(self, user_id: int) -> GameOver:
         """End the game now; the open question is dropped unscored and its buttons are disabled."""
         async with self.lock:
-            if self.task is not None and self.task is not asyncio.current_task():
-                self.task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self.task
-            was_open = self.game.round_open
-            over = self.game.stop(self.clock.now())
-            await self.store.finish_game(self.game.game_id, over, stopped_by=user_id)
-            if was_open and self.message_id is not None and self.start is not None:
+            over, was_open = await self._halt(stopped_by=user_id)
+            if was_open:
                 with contextlib.suppress(discord.HTTPException):
-                    await self.output.edit(self.message_id, view=self._closed_view(self.start, None, report=False))
+                    await self._disable_open_question()
         await self._ended()
         return over
 
     async def shutdown(self) -> None:
         """The bot is stopping: end the game now with a note in its channel (revealed points are kept)."""
         async with self.lock:
-            if self.task is not None and self.task is not asyncio.current_task():
-                self.task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self.task
-            was_open = self.game.round_open
-            over = self.game.stop(self.clock.now())
-            await self.store.finish_game(self.game.game_id, over)
+            _, was_open = await self._halt(stopped_by=None)
             try:
-                if was_open and self.message_id is not None and self.start is not None:
-                    await self.output.edit(self.message_id, view=self._closed_view(self.start, None, report=False))
+                if was_open:
+                    await self._disable_open_question()
                 await self.output.send(content=t(self.locale, "trivia.shutdown"), allowed_mentions=NO_PINGS)
             except discord.HTTPException as exc:
                 log.warning("could not tell channel %s that its trivia game ended: %s", self.game.channel_id, exc)
         await self._ended()
+
+    async def _halt(self, *, stopped_by: int | None) -> tuple[GameOver, bool]:
+        """Cancel the game loop, stop the game and record it; (the result, whether a question was open)."""
+        if self.task is not None and self.task is not asyncio.current_task():
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+        was_open = self.game.round_open
+        over = self.game.stop(self.clock.now())
+        await self.store.finish_game(self.game.game_id, over, stopped_by=stopped_by)
+        return over, was_open
+
+    async def _disable_open_question(self) -> None:
+        if self.message_id is not None and self.start is not None:
+            await self.output.edit(self.message_id, view=self._closed_view(self.start, None, report=False))
 
     # -- views -----------------------------------------------------------------------------------
 
