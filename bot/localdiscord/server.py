@@ -41,6 +41,12 @@ from bot.localdiscord.spec import SpecValidator
 
 log = logging.getLogger(__name__)
 
+LISTEN_BACKLOG = 2048
+"""Connections waiting to be accepted. aiohttp's default of 128 overflowed when a bot answered a
+thousand interactions at once over new connections: Linux then drops the SYN and the client sends it
+again after a second, a delay real Discord (which accepts whatever comes) never adds. The kernel
+caps it at net.core.somaxconn."""
+
 # GATEWAY_PRESENCE_LIMITED | GATEWAY_GUILD_MEMBERS_LIMITED | GATEWAY_MESSAGE_CONTENT_LIMITED | COMMAND_BADGE
 APPLICATION_FLAGS = (1 << 13) | (1 << 15) | (1 << 19) | (1 << 23)
 
@@ -150,7 +156,7 @@ class LocalDiscord:
         app.router.add_get("/attachments/{channel_id}/{attachment_id}/{filename}", self._serve_attachment)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
+        site = web.TCPSite(self._runner, self.host, self.port, backlog=LISTEN_BACKLOG)
         await site.start()
         self.port = int(self._runner.addresses[0][1])
         log.info("localdiscord: listening on %s", self.base_url)
