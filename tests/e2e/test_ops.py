@@ -71,7 +71,8 @@ async def test_healthz_and_metrics_count_what_the_bot_does(
         assert sample(text, "littlethings_answer_latency_seconds_bucket", command="about", le="+Inf") == 2
         callback = "/interactions/{id}/{token}/callback"
         assert sample(text, "littlethings_rest_requests_total", route=callback, method="POST", status="200") == 3
-        assert sample(text, "littlethings_rest_requests_total", route="/users/@me", method="GET") == 1
+        sync = "/applications/{id}/guilds/{id}/commands"  # not an interaction: a plain REST call at start
+        assert sample(text, "littlethings_rest_requests_total", route=sync, method="PUT", status="200") == 1
         assert sample(text, "littlethings_store_query_seconds_count", kind="read") > 0
         assert sample(text, "littlethings_gateway_connected") == 1
         assert sample(text, "littlethings_timers_pending") == 0
