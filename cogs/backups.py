@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from discord.ext import commands
 
-from bot.ops.backup import POSTGRES_BACKUP_HINT, BackupError, backend_for, backup_name, prune
+from bot.ops.backup import BackupError, backend_for, backup_name, prune
 from bot.store.backups import backup_done_for, last_backup, record_backup
 from bot.store.timers import to_ts
 from bot.timers import Firing, RetryableTimerError, TimerSpec
@@ -47,13 +47,10 @@ class Backups(commands.Cog):
     @property
     def enabled(self) -> bool:
         config = self.bot.config
-        return config.backup_dir is not None and config.backup_every is not None and config.database_url is None
+        return config.backup_dir is not None and config.backup_every is not None
 
     async def cog_load(self) -> None:
         self.bot.timers.register(KIND, self._on_timer)
-        config = self.bot.config
-        if config.database_url is not None and config.backup_dir is not None and config.backup_every is not None:
-            log.warning("automatic backups are off: %s", POSTGRES_BACKUP_HINT)
         if not self.enabled:
             await self.bot.timers.cancel_group(GROUP)
             return
@@ -81,8 +78,8 @@ class Backups(commands.Cog):
         if await backup_done_for(self.bot.store, timer.key):
             log.info("automatic backup %s was already made before a restart; not making it twice", timer.key)
             return
-        dest = config.backup_dir / backup_name(now)
         backend = backend_for(config)
+        dest = config.backup_dir / backup_name(now, backend.suffix)
         try:
             check = await asyncio.to_thread(backend.backup, dest)
         except BackupError as exc:
@@ -91,7 +88,7 @@ class Backups(commands.Cog):
         await record_backup(
             self.bot.store, made_at=now, path=check.path, size_bytes=check.size_bytes, timer_key=timer.key
         )
-        removed = await asyncio.to_thread(prune, config.backup_dir, config.backup_keep)
+        removed = await asyncio.to_thread(prune, config.backup_dir, config.backup_keep, backend.suffix)
         log.info("automatic backup written and checked: %s; %d old one(s) removed", check.summary(), len(removed))
 
 

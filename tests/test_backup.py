@@ -312,16 +312,3 @@ def test_check_catches_a_damaged_page(backup_file: Path) -> None:
     backup_file.write_bytes(bytes(data))
     with pytest.raises(BackupError, match=r"damaged|not a usable database"):
         SqliteBackup(backup_file).check(backup_file)
-
-
-def test_with_postgresql_backup_and_restore_refuse_instead_of_copying_only_the_pack(
-    database: Path, tmp_path: Path, capsys
-) -> None:
-    """A copy of the local SQLite file would hold only the content pack: say so, write nothing, exit 1."""
-    config = Config(token="x.y.z", database_path=database, database_url="postgresql://bot@127.0.0.1:5432/lt")
-    dest = tmp_path / "copy.sqlite3"
-    assert ops_cli.backup(config, dest) == 1
-    assert not dest.exists()
-    assert ops_cli.restore(config, database) == 1
-    err = capsys.readouterr().err
-    assert err.count("error: the community state is in PostgreSQL") == 2 and "pg_dump --format=custom" in err

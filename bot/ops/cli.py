@@ -15,23 +15,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import Config
-from bot.ops.backup import BackupError, backend_for, backup_name
-from bot.store.backups import record_backup_sync
+from bot.ops.backup import BackupError, backend_for, backup_folder, backup_name
 
 EXIT_FAILED = 1
 
 
 def backup(config: Config, file: Path | None, *, now: datetime | None = None) -> int:
     now = now or datetime.now(UTC)
-    folder = config.backup_dir or config.database_path.parent / "backups"
-    dest = file if file is not None else folder / backup_name(now)
     try:
-        check = backend_for(config).backup(dest)
+        backend = backend_for(config)
+        dest = file if file is not None else backup_folder(config) / backup_name(now, backend.suffix)
+        check = backend.backup(dest)
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     try:
-        record_backup_sync(config.database_path, made_at=now, path=check.path.resolve(), size_bytes=check.size_bytes)
+        backend.record_manual(made_at=now, path=check.path.resolve(), size_bytes=check.size_bytes)
     except Exception as exc:  # the copy is good; only /admin status will not know about it
         print(f"warning: the backup is fine but could not be noted in the database: {exc}", file=sys.stderr)
     print(f"backup written and checked: {check.summary()}")
@@ -45,7 +44,7 @@ def restore(config: Config, file: Path, *, now: datetime | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     kept = f"; the database it replaced is kept as {result.replaced}" if result.replaced else ""
-    print(f"restored {file} to {config.database_path} (schema version {result.check.schema_version}){kept}")
+    print(f"restored {file} to {result.into} (schema version {result.check.schema_version}){kept}")
     return 0
 
 
