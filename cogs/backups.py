@@ -5,6 +5,10 @@ first (so a failure never ends the series), then the backup is made in a worker 
 in the `backups` table under the timer's key (a redelivery after a crash finds it and does not
 make a second copy) and old ones are pruned to BACKUP_KEEP. A backup missed while the bot was
 down is made at the next start, once.
+
+With PostgreSQL (DATABASE_URL) the same series dumps the community state with pg_dump
+(`littlethings-<time>.pgdump`, see `bot.ops.pg_backup`); the timers and the `backups` table are in
+PostgreSQL then, so several shard processes still make each backup once.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from discord.ext import commands
 
-from bot.ops.backup import POSTGRES_BACKUP_HINT, BackupError, backend_for, backup_name, prune
+from bot.ops.backup import BackupError, backend_for, backup_name, prune
 from bot.store.backups import backup_done_for, last_backup, record_backup
 from bot.store.timers import to_ts
 from bot.timers import Firing, RetryableTimerError, TimerSpec
@@ -47,13 +51,10 @@ class Backups(commands.Cog):
     @property
     def enabled(self) -> bool:
         config = self.bot.config
-        return config.backup_dir is not None and config.backup_every is not None and config.database_url is None
+        return config.backup_dir is not None and config.backup_every is not None
 
     async def cog_load(self) -> None:
         self.bot.timers.register(KIND, self._on_timer)
-        config = self.bot.config
-        if config.database_url is not None and config.backup_dir is not None and config.backup_every is not None:
-            log.warning("automatic backups are off: %s", POSTGRES_BACKUP_HINT)
         if not self.enabled:
             await self.bot.timers.cancel_group(GROUP)
             return
@@ -81,8 +82,8 @@ class Backups(commands.Cog):
         if await backup_done_for(self.bot.store, timer.key):
             log.info("automatic backup %s was already made before a restart; not making it twice", timer.key)
             return
-        dest = config.backup_dir / backup_name(now)
         backend = backend_for(config)
+        dest = config.backup_dir / backup_name(now, backend.suffix)
         try:
             check = await asyncio.to_thread(backend.backup, dest)
         except BackupError as exc:

@@ -135,14 +135,18 @@ def test_backup_of_a_missing_database_says_which_setting(tmp_path: Path, capsys)
     assert "DATABASE_PATH" in one_line(capsys.readouterr().err)
 
 
-def test_prune_keeps_the_newest_automatic_backups_and_nothing_else(tmp_path: Path) -> None:
+def test_prune_keeps_the_newest_automatic_backups_of_each_kind_and_nothing_else(tmp_path: Path) -> None:
     names = [backup_name(NOW + timedelta(days=d)) for d in range(5)]
-    for name in [*names, "my-own.sqlite3", "littlethings-notes.sqlite3"]:
+    dumps = [backup_name(NOW + timedelta(days=d, hours=1), ".pgdump") for d in range(4)]  # newer than each .sqlite3
+    others = ["my-own.sqlite3", "littlethings-notes.sqlite3", "before-restore-20260302-180000.pgdump",
+              "littlethings-20260302-180000.pgdump.bak"]
+    for name in [*names, *dumps, *others]:
         (tmp_path / name).write_text("x")
     removed = prune(tmp_path, keep=2)
-    assert sorted(p.name for p in removed) == names[:3]
-    kept = [*names[3:], "my-own.sqlite3", "littlethings-notes.sqlite3"]
+    assert sorted(p.name for p in removed) == sorted(names[:3] + dumps[:2])
+    kept = [*names[3:], *dumps[2:], *others]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
+    assert dumps[0] == "littlethings-20260302-190000.pgdump"
 
 
 # -- restore ---------------------------------------------------------------------------------------
@@ -314,14 +318,16 @@ def test_check_catches_a_damaged_page(backup_file: Path) -> None:
         SqliteBackup(backup_file).check(backup_file)
 
 
-def test_with_postgresql_backup_and_restore_refuse_instead_of_copying_only_the_pack(
-    database: Path, tmp_path: Path, capsys
+def test_a_postgresql_archive_given_to_the_sqlite_bot_is_a_clear_one_liner(
+    target: Path, tmp_path: Path, capsys
 ) -> None:
-    """A copy of the local SQLite file would hold only the content pack: say so, write nothing, exit 1."""
-    config = Config(token="x.y.z", database_path=database, database_url="postgresql://bot@127.0.0.1:5432/lt")
-    dest = tmp_path / "copy.sqlite3"
-    assert ops_cli.backup(config, dest) == 1
-    assert not dest.exists()
-    assert ops_cli.restore(config, database) == 1
-    err = capsys.readouterr().err
-    assert err.count("error: the community state is in PostgreSQL") == 2 and "pg_dump --format=custom" in err
+    archive = tmp_path / "littlethings-20260302-180000.pgdump"
+    archive.write_bytes(b"PGDMP\x01\x0e\x00\x04\x08\x01\x01" + b"\x00" * 200)  # how pg_dump -Fc starts
+    before = target.read_bytes()
+    assert ops_cli.restore(config_for(target), archive, now=NOW) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line == (
+        f"error: {archive} is a backup of a PostgreSQL database (pg_dump), but this bot keeps its data in "
+        "SQLite: set DATABASE_URL to the PostgreSQL database to restore it there"
+    )
+    assert_untouched(target, before)

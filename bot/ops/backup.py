@@ -8,8 +8,9 @@ failure (full disk, a file cut short) leaves no file that looks like a backup.
 Restoring checks the file before anything is touched, refuses while a bot holds the database (see
 `bot.ops.dblock`), keeps the replaced database beside it and swaps by rename.
 
-Each store backend has its own `BackupBackend`; only SQLite exists today (a PostgreSQL store would
-add one built on `pg_dump --format=custom` / `pg_restore`, chosen by `backend_for`).
+Each store backend has its own `BackupBackend`, chosen by `backend_for`: `SqliteBackup` here
+(`.sqlite3` files), and with `DATABASE_URL` the `PostgresBackup` of `bot.ops.pg_backup`
+(`pg_dump --format=custom` archives, `.pgdump`). Each refuses the other's files with one line.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from bot.store.core import latest_version
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUP_PREFIX = "littlethings-"
 BACKUP_SUFFIX = ".sqlite3"
-_AUTO_NAME = re.compile(r"^littlethings-\d{8}-\d{6}\.sqlite3$")
+_AUTO_NAME = re.compile(r"^littlethings-\d{8}-\d{6}(\.sqlite3|\.pgdump)$")
+PG_DUMP_MAGIC = b"PGDMP"
 BUSY_TIMEOUT_S = 10.0
 
 
@@ -65,6 +67,8 @@ class RestoreResult:
 
 
 class BackupBackend(Protocol):
+    suffix: str  # of the automatic backups' file names
+
     def backup(self, dest: Path) -> DatabaseCheck: ...
 
     def check(self, file: Path) -> DatabaseCheck: ...
@@ -72,34 +76,41 @@ class BackupBackend(Protocol):
     def restore(self, file: Path, *, now: datetime) -> RestoreResult: ...
 
 
-POSTGRES_BACKUP_HINT = (
-    "the community state is in PostgreSQL (DATABASE_URL), which the bot does not back up itself yet: "
-    "use PostgreSQL's own tools, e.g. pg_dump --format=custom --file=FILE \"$DATABASE_URL\" and pg_restore"
-)
-
-
 def backend_for(config: Config) -> BackupBackend:
-    """The backend for the configured store: SQLite only, so far.
+    """The backend for the configured store.
 
-    With PostgreSQL, a copy of the local SQLite file would hold only the content pack; saying so
-    beats a "backup written" that a host would trust with the community's scores and timers.
+    With PostgreSQL the community state lives there, so that is what is dumped; a copy of the
+    local SQLite file would hold only the content pack, which the bot rebuilds at start.
     """
     if config.database_url is not None:
-        raise BackupError(POSTGRES_BACKUP_HINT)
+        from bot.ops.pg_backup import PostgresBackup  # asyncpg and the client tools only when used
+
+        return PostgresBackup(config.database_url, default_backup_dir(config))
     return SqliteBackup(config.database_path)
 
 
-def backup_name(moment: datetime) -> str:
-    """`littlethings-20260302-180000.sqlite3` (UTC): names sort in time order; `prune` keeps the newest."""
-    return f"{BACKUP_PREFIX}{moment.strftime('%Y%m%d-%H%M%S')}{BACKUP_SUFFIX}"
+def default_backup_dir(config: Config) -> Path:
+    """BACKUP_DIR, else `backups` beside the database file."""
+    return config.backup_dir or config.database_path.parent / "backups"
+
+
+def backup_name(moment: datetime, suffix: str = BACKUP_SUFFIX) -> str:
+    """`littlethings-20260302-180000.sqlite3` (UTC; `.pgdump` with PostgreSQL): names sort in time order."""
+    return f"{BACKUP_PREFIX}{moment.strftime('%Y%m%d-%H%M%S')}{suffix}"
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` automatic backups in `folder` (other files are never touched)."""
+    """Delete all but the newest `keep` automatic backups of each kind (`.sqlite3`, `.pgdump`) in `folder`.
+
+    Other files (a hand-named backup, a `before-restore-` copy) are never touched.
+    """
     if keep < 1:
         raise ValueError("keep at least one backup")
-    found = sorted(p for p in folder.glob(f"{BACKUP_PREFIX}*{BACKUP_SUFFIX}") if _AUTO_NAME.match(p.name))
-    doomed = found[:-keep]
+    kinds: dict[str, list[Path]] = {}
+    for path in folder.glob(f"{BACKUP_PREFIX}*"):
+        if (match := _AUTO_NAME.match(path.name)) is not None:
+            kinds.setdefault(match.group(1), []).append(path)
+    doomed = [path for found in kinds.values() for path in sorted(found)[:-keep]]
     for path in doomed:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
@@ -107,6 +118,8 @@ def prune(folder: Path, keep: int) -> list[Path]:
 
 
 class SqliteBackup:
+    suffix = BACKUP_SUFFIX
+
     def __init__(self, database: Path) -> None:
         self.database = database
 
@@ -170,6 +183,11 @@ class SqliteBackup:
         size = file.stat().st_size
         with file.open("rb") as handle:
             header = handle.read(100)
+        if header.startswith(PG_DUMP_MAGIC):
+            raise BackupError(
+                f"{file} is a backup of a PostgreSQL database (pg_dump), but this bot keeps its data in "
+                f"SQLite: set DATABASE_URL to the PostgreSQL database to restore it there"
+            )
         if not header.startswith(SQLITE_HEADER):
             raise BackupError(f"{file} is not a database (not an SQLite file)")
         if len(header) < 100:

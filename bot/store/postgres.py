@@ -15,6 +15,12 @@ PostgreSQL, so cogs and domain code never know which database runs:
 
 Migrations live in `bot/store/migrations_pg/` (one per SQLite community migration, same numbers),
 tracked in `schema_version`; an advisory lock lets several processes start at once.
+
+Every open store holds `RUNNING_LOCK` shared on a connection of its own (pooled connections drop
+advisory locks when they go back to the pool): all processes of a bot (shards) hold it together,
+and `python -m bot restore` takes it exclusively, so it refuses while any of them runs, and a
+bot started during a restore refuses to start. A session lock ends with its connection, so a
+process that dies never leaves it behind.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from bot.store.core import Store, StoreError, migration_scripts
 log = logging.getLogger(__name__)
 
 MIGRATION_LOCK = 0x4C54_4D49  # "LTMI": one advisory lock id for "someone is migrating"
+RUNNING_LOCK = 0x4C54_5255  # "LTRU": held shared by every process using the database, exclusively by a restore
 POOL_MAX_SIZE = 10
 COMMAND_TIMEOUT = 10.0
 
@@ -289,6 +296,7 @@ class PostgresStore(Store):
         self.path = Path(redact(url))
         self._content = content
         self.observer: Callable[[str, float], None] | None = None  # metrics: ("read" | "write", seconds)
+        self._holder: asyncpg.Connection | None = None  # holds RUNNING_LOCK shared while the store is open
 
     @property
     def content(self) -> Store:
@@ -310,23 +318,42 @@ class PostgresStore(Store):
         max_size: int = POOL_MAX_SIZE,
         content: Store | None = None,
     ) -> PostgresStore:
-        """Open a pool and apply pending migrations; `content` is the local SQLite store the pack lives in."""
+        """Open a pool and apply pending migrations; `content` is the local SQLite store the pack lives in.
+
+        First of all it takes `RUNNING_LOCK` shared: a restore in progress makes this refuse.
+        """
         try:
+            holder = await asyncpg.connect(url, command_timeout=COMMAND_TIMEOUT)
+        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
+            raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
+        try:
+            if not await holder.fetchval("SELECT pg_try_advisory_lock_shared($1)", RUNNING_LOCK):
+                raise StoreError(f"a restore is replacing the database at {redact(url)}; start the bot when it is done")
             pool = await asyncpg.create_pool(
                 url, min_size=1, max_size=max_size, command_timeout=COMMAND_TIMEOUT, init=_init_connection
             )
         except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
+            await _close_quietly(holder)
             raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
+        except BaseException:
+            await _close_quietly(holder)
+            raise
         store = cls(pool, url, content)
+        store._holder = holder
         try:
             await store.migrate(migrate_to)
         except BaseException:
-            await pool.close()
+            await store.close()
             raise
         return store
 
     async def close(self) -> None:
-        await self.pool.close()
+        try:
+            await self.pool.close()
+        finally:
+            holder, self._holder = self._holder, None
+            if holder is not None:
+                await _close_quietly(holder)  # ends the session: RUNNING_LOCK goes with it
 
     async def user_version(self) -> int:
         async with self.pool.acquire() as raw:
@@ -402,6 +429,14 @@ class PostgresStore(Store):
 
     async def _rollback(self) -> None:  # pragma: no cover - asyncpg's transaction block rolls back itself
         return None
+
+
+async def _close_quietly(raw: asyncpg.Connection) -> None:
+    """Close a connection the server may already have dropped (a restart): never raise, never hang."""
+    try:
+        await raw.close(timeout=5)
+    except Exception:
+        raw.terminate()
 
 
 async def _init_connection(raw: asyncpg.Connection) -> None:

@@ -1,0 +1,449 @@
+"""Backups and restores of the PostgreSQL store, on the session's real PostgreSQL cluster with the
+real pg_dump / pg_restore / psql: round trips, the replaced data kept, and the faults a host meets
+(a bot still running, a file cut short, no archive, a newer version, no client tools, a full disk,
+a server that does not answer)."""
+
+import asyncio
+import os
+import re
+import resource
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.config import Config
+from bot.localpg import LocalPostgres
+from bot.ops import cli as ops_cli
+from bot.ops.backup import BackupError, backend_for
+from bot.ops.pg_backup import PostgresBackup, bot_objects, client_connection, find_tool, pg_latest_version
+from bot.store import StoreError
+from bot.store.backups import last_backup
+from bot.store.postgres import RUNNING_LOCK, PostgresStore, pg_migration_scripts
+
+ROOT = Path(__file__).resolve().parents[1]
+NOW = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
+LATER = datetime(2026, 3, 3, 9, 30, tzinfo=UTC)
+
+
+def one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+def sql(cluster: LocalPostgres, url: str, statement: str) -> str:
+    return cluster.psql(statement, database=url.rsplit("/", 1)[1])
+
+
+async def fill(url: str, *, migrate_to: int | None = None) -> None:
+    """A database as the bot leaves it: migrated, a server setting, a member's timezone, a pending timer."""
+    store = await PostgresStore.connect(url, migrate_to=migrate_to)
+    try:
+        await store.execute(
+            "INSERT INTO guild_settings (guild_id, timezone, updated_at) VALUES (?, ?, ?)", (1, "Asia/Kolkata", 1)
+        )
+        await store.execute(
+            "INSERT INTO member_settings (guild_id, user_id, timezone, updated_at) VALUES (?, ?, ?, ?)",
+            (1, 42, "Europe/London", 1),
+        )
+    finally:
+        await store.close()
+
+
+@pytest.fixture
+def live(pg_cluster: LocalPostgres) -> str:
+    url = pg_cluster.create_database("bk")
+    asyncio.run(fill(url))
+    return url
+
+
+def config_for(url: str, tmp_path: Path) -> Config:
+    return Config(
+        token="x.y.z", database_path=tmp_path / "local" / "content.sqlite3", database_url=url,
+        backup_dir=tmp_path / "backups",
+    )
+
+
+def cli_env(url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "BACKUP_", "DISCORD_"))}
+    env.update(DATABASE_URL=url, DATABASE_PATH=str(tmp_path / "local" / "content.sqlite3"),
+               BACKUP_DIR=str(tmp_path / "backups"), **extra)
+    return env
+
+
+def run_cli(*args: str, env: dict[str, str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+# -- backup --------------------------------------------------------------------------------------
+
+
+def test_backup_is_a_checked_archive_with_the_row_counts_and_version(live: str, tmp_path: Path, capsys) -> None:
+    config = config_for(live, tmp_path)
+    assert ops_cli.backup(config, None, now=NOW) == 0
+    line = one_line(capsys.readouterr().out)
+    made = tmp_path / "backups" / "littlethings-20260302-180000.pgdump"
+    assert line.startswith(f"backup written and checked: {made} (") and "integrity ok" in line
+    assert f"schema version {pg_latest_version()}," in line
+    assert files_in(tmp_path / "backups") == [made.name]  # no .partial left
+    assert made.read_bytes().startswith(b"PGDMP")
+
+    check = backend_for(config).check(made)
+    assert check.schema_version == pg_latest_version()
+    assert check.rows["guild_settings"] == 1 and check.rows["member_settings"] == 1
+    assert check.rows["schema_version"] == 1 and check.rows["timers"] == 0
+    assert set(check.rows) >= set(bot_objects()[0])  # every table of the bot, empty ones too
+
+
+def test_the_backup_is_noted_in_postgresql_for_admin_status(live: str, tmp_path: Path) -> None:
+    assert ops_cli.backup(config_for(live, tmp_path), None, now=NOW) == 0
+
+    async def read() -> tuple[object, ...]:
+        store = await PostgresStore.connect(live)
+        try:
+            record = await last_backup(store)
+        finally:
+            await store.close()
+        assert record is not None
+        return record.made_at, record.path.name, record.trigger, record.size_bytes
+
+    made = tmp_path / "backups" / "littlethings-20260302-180000.pgdump"
+    assert asyncio.run(read()) == (NOW, made.name, "manual", made.stat().st_size)
+    assert not (tmp_path / "local" / "content.sqlite3").exists()  # not noted in the local file
+
+
+async def test_backup_while_a_store_is_open_and_writing_counts_one_snapshot(live: str, tmp_path: Path) -> None:
+    """A running bot keeps writing; the archive holds exactly what its snapshot counted."""
+    store = await PostgresStore.connect(live)
+    try:
+        stop = asyncio.Event()
+
+        async def keep_writing() -> int:
+            n = 0
+            while not stop.is_set():
+                n += 1
+                await store.execute(
+                    "INSERT INTO member_settings (guild_id, user_id, timezone, updated_at) VALUES (?, ?, ?, ?)",
+                    (1, 1000 + n, "UTC", n),
+                )
+                await asyncio.sleep(0)
+            return n
+
+        writer = asyncio.create_task(keep_writing())
+        check = await asyncio.to_thread(backend_for(config_for(live, tmp_path)).backup, tmp_path / "live.pgdump")
+        stop.set()
+        written = await writer
+    finally:
+        await store.close()
+    again = backend_for(config_for(live, tmp_path)).check(tmp_path / "live.pgdump")
+    assert again.rows == check.rows
+    assert 1 <= check.rows["member_settings"] <= written + 1
+
+
+def test_backup_refuses_to_overwrite_a_file(live: str, tmp_path: Path, capsys) -> None:
+    dest = tmp_path / "mine.pgdump"
+    dest.write_text("keep me")
+    assert ops_cli.backup(config_for(live, tmp_path), dest) == 1
+    assert "already exists; give another file name" in one_line(capsys.readouterr().err)
+    assert dest.read_text() == "keep me"
+
+
+def test_a_full_disk_during_backup_is_one_line_and_leaves_no_file(live: str, tmp_path: Path) -> None:
+    """RLIMIT_FSIZE (inherited by pg_dump) lets each file grow to 16 KiB, then the kernel stops the
+    writer (SIGXFSZ: Python's subprocess gives children the default action back); on a full disk
+    pg_dump says `could not write to output file: No space left on device` instead. Either way: one line."""
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, 16 * 1024))
+
+    out = tmp_path / "full"
+    result = run_cli("backup", str(out / "copy.pgdump"), env=cli_env(live, tmp_path), preexec_fn=small_disk)
+    assert result.returncode == 1, result.stderr
+    line = one_line(result.stderr)
+    assert line == "error: backup failed, nothing was kept: pg_dump was stopped by SIGXFSZ (File size limit exceeded)"
+    assert files_in(out) == []
+
+
+def test_a_server_that_does_not_answer_is_one_line(tmp_path: Path, capsys) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"postgresql://bot:secret@127.0.0.1:{port}/lt"
+    assert ops_cli.backup(config_for(url, tmp_path), None, now=NOW) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith(f"error: backup failed, nothing was kept: cannot connect to PostgreSQL at postgresql://bot:***@127.0.0.1:{port}/lt")
+    assert "secret" not in line
+    assert files_in(tmp_path / "backups") == []
+
+
+def test_a_database_the_bot_never_started_on_is_not_backed_up(
+    pg_cluster: LocalPostgres, tmp_path: Path, capsys
+) -> None:
+    url = pg_cluster.create_database("empty")
+    assert ops_cli.backup(config_for(url, tmp_path), None, now=NOW) == 1
+    assert "has no bot tables yet (start the bot once to create them)" in one_line(capsys.readouterr().err)
+    assert files_in(tmp_path / "backups") == []
+
+
+def test_missing_client_tools_are_one_line_naming_what_to_install(live: str, tmp_path: Path) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    backend = PostgresBackup(live, tmp_path / "kept", path=str(empty), install_root=tmp_path / "no-install")
+    with pytest.raises(BackupError) as caught:
+        backend.backup(tmp_path / "copy.pgdump")
+    assert str(caught.value) == (
+        f"pg_dump was not found on PATH or under {tmp_path / 'no-install'}/*/bin: "
+        "install the PostgreSQL client tools (e.g. `apt-get install postgresql-client`)"
+    )
+    assert files_in(tmp_path) == ["bin"]
+
+
+def test_client_tools_are_found_beside_the_server_when_not_on_path(tmp_path: Path) -> None:
+    for version in ("13", "15"):
+        (tmp_path / version / "bin").mkdir(parents=True)
+        (tmp_path / version / "bin" / "pg_dump").write_text("")
+    found = find_tool("pg_dump", path=str(tmp_path / "nothing-here"), install_root=tmp_path)
+    assert found == tmp_path / "15" / "bin" / "pg_dump"  # the newest: pg_dump must not be older than the server
+
+
+def test_the_password_goes_to_the_tools_in_the_environment_not_the_command_line() -> None:
+    url, env = client_connection("postgresql://bot:s%40cret@db.example:5432/littlethings?sslmode=require")
+    assert url == "postgresql://bot@db.example:5432/littlethings?sslmode=require"
+    assert env["PGPASSWORD"] == "s@cret"
+    plain, _ = client_connection("postgresql://bot@db:5432/lt")
+    assert plain == "postgresql://bot@db:5432/lt"
+
+
+# -- restore -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def archive(live: str, tmp_path: Path) -> Path:
+    file = tmp_path / "offsite" / "good.pgdump"
+    backend_for(config_for(live, tmp_path)).backup(file)
+    return file
+
+
+def test_restore_brings_back_the_backup_and_keeps_the_replaced_data(
+    pg_cluster: LocalPostgres, live: str, archive: Path, tmp_path: Path, capsys
+) -> None:
+    sql(pg_cluster, live, "UPDATE guild_settings SET timezone = 'UTC'; DELETE FROM member_settings; "
+        "INSERT INTO guild_settings (guild_id, timezone, updated_at) VALUES (2, 'Asia/Tokyo', 2)")
+    result = run_cli("restore", str(archive), env=cli_env(live, tmp_path))
+    assert result.returncode == 0, result.stderr
+    kept = tmp_path / "backups" / f"before-restore-{datetime.now(UTC):%Y%m%d}"
+    line = one_line(result.stdout)
+    assert line.startswith(f"restored {archive} to {live} (schema version {pg_latest_version()}); "
+                           f"the data it replaced is kept in {kept}")
+    assert sql(pg_cluster, live, "SELECT guild_id, timezone FROM guild_settings ORDER BY guild_id") == "1|Asia/Kolkata"
+    assert sql(pg_cluster, live, "SELECT user_id, timezone FROM member_settings") == "42|Europe/London"
+
+    # The kept copy is a backup like any other: restoring it brings the replaced data back.
+    [kept_file] = [p for p in (tmp_path / "backups").iterdir() if p.name.startswith("before-restore-")]
+    assert ops_cli.restore(config_for(live, tmp_path), kept_file, now=LATER) == 0
+    restored = sql(pg_cluster, live, "SELECT guild_id, timezone FROM guild_settings ORDER BY guild_id")
+    assert restored == "1|UTC\n2|Asia/Tokyo"
+    assert sql(pg_cluster, live, "SELECT COUNT(*) FROM member_settings") == "0"
+    capsys.readouterr()
+
+
+def test_a_restored_database_takes_new_rows_and_the_bot_starts_on_it(
+    pg_cluster: LocalPostgres, live: str, archive: Path, tmp_path: Path
+) -> None:
+    """Identity sequences come back past the restored ids; the next start finds nothing to migrate."""
+    sql(pg_cluster, live, "INSERT INTO backups (made_at, path, size_bytes, trigger) VALUES (1, 'x', 1, 'manual')")
+    assert ops_cli.restore(config_for(live, tmp_path), archive, now=NOW) == 0
+
+    async def use() -> list[int]:
+        store = await PostgresStore.connect(live)
+        try:
+            await store.execute("INSERT INTO backups (made_at, path, size_bytes, trigger) VALUES (2, 'y', 1, 'manual')")
+            return await store.migrate()
+        finally:
+            await store.close()
+
+    assert asyncio.run(use()) == []
+
+
+def test_restore_into_a_new_empty_database(pg_cluster: LocalPostgres, archive: Path, tmp_path: Path, capsys) -> None:
+    fresh = pg_cluster.create_database("fresh")
+    assert ops_cli.restore(config_for(fresh, tmp_path), archive, now=NOW) == 0
+    line = one_line(capsys.readouterr().out)
+    assert line == f"restored {archive} to {fresh} (schema version {pg_latest_version()})"  # nothing to keep
+    assert sql(pg_cluster, fresh, "SELECT timezone FROM guild_settings") == "Asia/Kolkata"
+    assert files_in(tmp_path / "backups") == []
+
+
+def test_an_older_backup_restores_onto_a_database_migrated_since(pg_cluster: LocalPostgres, tmp_path: Path) -> None:
+    """Back up, upgrade (migrate), restore the older backup: tables the newer schema added go too,
+    so the next start migrates again instead of failing on a table that is already there."""
+    creating = [(v, script) for v, _, script in pg_migration_scripts() if re.search(r"CREATE (TABLE|VIEW)", script)]
+    newest, script = creating[-1]  # the newest migration that adds a table or view
+    added = re.findall(r"CREATE (?:TABLE|VIEW) (?:IF NOT EXISTS )?(\w+)", script)
+    version = newest - 1
+    url = pg_cluster.create_database("old")
+    asyncio.run(fill(url, migrate_to=version))
+    old = tmp_path / "old.pgdump"
+    assert backend_for(config_for(url, tmp_path)).backup(old).schema_version == version
+
+    def present(name: str) -> bool:
+        return sql(pg_cluster, url, f"SELECT to_regclass('public.{name}') IS NOT NULL") == "t"
+
+    async def start() -> None:
+        store = await PostgresStore.connect(url)  # the (upgraded) bot starts: it migrates to the newest
+        await store.close()
+
+    asyncio.run(start())
+    assert all(present(name) for name in added)
+    assert ops_cli.restore(config_for(url, tmp_path), old, now=NOW) == 0
+    assert sql(pg_cluster, url, "SELECT version FROM schema_version") == str(version)
+    assert sql(pg_cluster, url, "SELECT timezone FROM guild_settings") == "Asia/Kolkata"
+    assert not any(present(name) for name in added)
+    asyncio.run(start())  # migrates again, cleanly
+    assert sql(pg_cluster, url, "SELECT version FROM schema_version") == str(pg_latest_version())
+    assert all(present(name) for name in added)
+
+
+def test_restore_refuses_while_a_bot_holds_the_database(
+    pg_cluster: LocalPostgres, live: str, archive: Path, tmp_path: Path
+) -> None:
+    sql(pg_cluster, live, "UPDATE guild_settings SET timezone = 'UTC'")
+
+    async def while_open() -> subprocess.CompletedProcess[str]:
+        store = await PostgresStore.connect(live)  # what every bot process (each shard) holds
+        try:
+            return await asyncio.to_thread(run_cli, "restore", str(archive), env=cli_env(live, tmp_path))
+        finally:
+            await store.close()
+
+    result = asyncio.run(while_open())
+    assert result.returncode == 1
+    assert one_line(result.stderr) == (
+        "error: a bot is running against this database; stop it first (nothing was changed)"
+    )
+    assert sql(pg_cluster, live, "SELECT timezone FROM guild_settings") == "UTC"
+    assert files_in(tmp_path / "backups") == []  # not even the copy of the current data
+
+
+def test_a_bot_will_not_start_while_a_restore_holds_the_database(live: str) -> None:
+    async def attempt() -> None:
+        restore = await asyncpg.connect(live)
+        try:
+            assert await restore.fetchval("SELECT pg_try_advisory_lock($1)", RUNNING_LOCK)
+            with pytest.raises(StoreError, match=r"a restore is replacing the database at .*; start the bot when"):
+                await PostgresStore.connect(live)
+        finally:
+            await restore.close()
+        store = await PostgresStore.connect(live)  # the restore is over: it starts
+        await store.close()
+
+    asyncio.run(attempt())
+
+
+@pytest.fixture
+def before(pg_cluster: LocalPostgres, live: str) -> str:
+    """The live data a refused restore must leave as it was."""
+    sql(pg_cluster, live, "UPDATE guild_settings SET timezone = 'UTC'")
+    return sql(pg_cluster, live, "SELECT guild_id, timezone FROM guild_settings")
+
+
+def assert_untouched(pg_cluster: LocalPostgres, live: str, before: str, tmp_path: Path) -> None:
+    assert sql(pg_cluster, live, "SELECT guild_id, timezone FROM guild_settings") == before
+    assert files_in(tmp_path / "backups") == []
+
+
+def test_a_backup_cut_short_is_refused(
+    pg_cluster: LocalPostgres, live: str, archive: Path, before: str, tmp_path: Path
+) -> None:
+    data = archive.read_bytes()
+    short = tmp_path / "short.pgdump"
+    short.write_bytes(data[: len(data) * 2 // 3])
+    result = run_cli("restore", str(short), env=cli_env(live, tmp_path))
+    assert result.returncode == 1
+    line = one_line(result.stderr)
+    assert line.startswith(f"error: {short} is cut short or damaged (pg_restore: ") and line.endswith(
+        "; the copy is incomplete"
+    )
+    assert_untouched(pg_cluster, live, before, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"id,name\n1,Dhruv\n" * 50, "is not a backup of a PostgreSQL database (not a pg_dump custom-format archive)"),
+        (b"SQLite format 3\x00" + b"\x00" * 200, "is a backup of an SQLite database, but this bot keeps its data "
+                                                 "in PostgreSQL (DATABASE_URL)"),
+        (b"PGDMP\x01\x0e\x00\x04\x08", "is cut short or damaged (pg_restore: "),
+    ],
+)
+def test_a_file_that_is_no_archive_of_ours_is_refused(
+    pg_cluster: LocalPostgres, live: str, before: str, tmp_path: Path, capsys, content: bytes, words: str
+) -> None:
+    file = tmp_path / "file.bin"
+    file.write_bytes(content)
+    assert ops_cli.restore(config_for(live, tmp_path), file, now=NOW) == 1
+    assert words in one_line(capsys.readouterr().err)
+    assert_untouched(pg_cluster, live, before, tmp_path)
+
+
+def test_an_archive_from_a_newer_bot_is_refused(
+    pg_cluster: LocalPostgres, live: str, before: str, tmp_path: Path, capsys
+) -> None:
+    newer = pg_cluster.create_database("newer")
+    asyncio.run(fill(newer))
+    sql(pg_cluster, newer, f"UPDATE schema_version SET version = {pg_latest_version() + 1}")
+    file = tmp_path / "newer.pgdump"
+    pg_dump = find_tool("pg_dump")
+    subprocess.run([str(pg_dump), "--format=custom", f"--file={file}", f"--dbname={newer}"], check=True)
+    assert ops_cli.restore(config_for(live, tmp_path), file, now=NOW) == 1
+    line = one_line(capsys.readouterr().err)
+    assert "is from a newer version of the bot" in line and f"schema version {pg_latest_version() + 1};" in line
+    assert_untouched(pg_cluster, live, before, tmp_path)
+
+
+def test_an_archive_of_some_other_database_is_refused(
+    pg_cluster: LocalPostgres, live: str, before: str, tmp_path: Path, capsys
+) -> None:
+    other = pg_cluster.create_database("other")
+    sql(pg_cluster, other, "CREATE TABLE notes (x text); INSERT INTO notes VALUES ('hello')")
+    file = tmp_path / "other.pgdump"
+    subprocess.run([str(find_tool("pg_dump")), "--format=custom", f"--file={file}", f"--dbname={other}"],
+                   check=True)
+    assert ops_cli.restore(config_for(live, tmp_path), file, now=NOW) == 1
+    assert "is not a Little Things bot database (schema version 0)" in one_line(capsys.readouterr().err)
+    assert_untouched(pg_cluster, live, before, tmp_path)
+
+
+def test_a_missing_backup_file_is_one_line(live: str, tmp_path: Path, capsys) -> None:
+    assert ops_cli.restore(config_for(live, tmp_path), tmp_path / "nope.pgdump", now=NOW) == 1
+    assert "no such file" in one_line(capsys.readouterr().err)
+    assert ops_cli.restore(config_for(live, tmp_path), tmp_path, now=NOW) == 1
+    assert "is a folder, not a backup file" in one_line(capsys.readouterr().err)
+
+
+def test_a_sqlite_backup_restored_into_postgresql_is_refused_even_when_whole(
+    live: str, before: str, pg_cluster: LocalPostgres, tmp_path: Path, capsys
+) -> None:
+    file = tmp_path / "real.sqlite3"
+    conn = sqlite3.connect(file)
+    conn.execute("CREATE TABLE timers (x)")
+    conn.commit()
+    conn.close()
+    assert ops_cli.restore(config_for(live, tmp_path), file, now=NOW) == 1
+    assert "migrate-to-postgres" in one_line(capsys.readouterr().err)
+    assert_untouched(pg_cluster, live, before, tmp_path)
