@@ -51,6 +51,7 @@ POSTGRES_MODULES = {
     "test_hindi_member", "test_ops", "test_postgres_restart", "test_qotd", "test_qotd_fall_back", "test_refused_posts",
     "test_releases", "test_replays", "test_shards", "test_shards_processes", "test_spoilers",
     "test_spoilers_store", "test_trivia_community", "test_trivia_games", "test_watchparty",
+    "test_backup_restore",
 }
 
 

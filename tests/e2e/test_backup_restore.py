@@ -1,7 +1,8 @@
 """A host's disaster drill, end to end: what the community made through Discord (settings, a watch
 party with RSVPs and its reminder timer, trivia scores) is backed up with the operator's command
 while the bot runs, restored on a "new machine" (a new folder), and the bot started there serves it
-all; the reminder that fell due meanwhile fires once."""
+all; the reminder that fell due meanwhile fires once. On PostgreSQL (the `backend` parameter) the
+backup is a pg_dump archive and the "new machine" a new, empty database with a new local file."""
 
 import asyncio
 import os
@@ -9,6 +10,9 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from bot.app import LittleThingsBot
 from bot.clock import VirtualClock
 from bot.config import Config
 from bot.localdiscord import LocalDiscord, Message, run_bot
@@ -19,10 +23,12 @@ from tests.e2e.test_trivia_games import ANSWER_WINDOW, answer_ids, current_quest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def operator(command: str, *args: str, database: Path) -> tuple[int, str, str]:
+async def operator(command: str, *args: str, database: Path, url: str | None = None) -> tuple[int, str, str]:
     """`python -m bot COMMAND ...` in its own process, as a host types it (the bot's loop keeps running)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "BACKUP_", "DISCORD_"))}
     env["DATABASE_PATH"] = str(database)
+    if url is not None:
+        env["DATABASE_URL"] = url
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", command, *args, cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
@@ -32,16 +38,23 @@ async def operator(command: str, *args: str, database: Path) -> tuple[int, str, 
     return process.returncode, out.decode(), err.decode()
 
 
+async def community_state(bot: LittleThingsBot) -> list[list[str]]:
+    """What the community made, table by table, to compare before and after a refused restore."""
+    tables = ("guild_settings", "member_settings", "watch_parties", "party_rsvps", "trivia_scores", "timers")
+    return [sorted(repr(tuple(row)) for row in await bot.store.fetch_all(f"SELECT * FROM {t}")) for t in tables]
+
+
 def reminders(fake: LocalDiscord, after: int) -> list[Message]:
     return [m for m in fake.sent_messages("general") if m.id > after and "Season 2 rewatch" in m.content]
 
 
 async def test_backup_new_machine_restore_start_and_due_reminders_fire_once(
-    fake: LocalDiscord, config: Config, clock: VirtualClock, tmp_path: Path
+    fake: LocalDiscord, config: Config, clock: VirtualClock, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     general = fake.channel("general")
     alice, bob = fake.user("alice").id, fake.user("bob").id
-    backup = tmp_path / "offsite" / "littlethings.sqlite3"
+    on_postgres = config.database_url is not None
+    backup = tmp_path / "offsite" / ("littlethings.pgdump" if on_postgres else "littlethings.sqlite3")
     async with run_bot(fake, config, clock=clock) as bot:
         await fake.slash("settings timezone", zone="Asia/Kolkata", user="you")
         await fake.slash("timezone set", zone="Europe/London", user="alice")
@@ -59,27 +72,33 @@ async def test_backup_new_machine_restore_start_and_due_reminders_fire_once(
         await clock.advance(ANSWER_WINDOW)
         await fake.wait_until(lambda: bot.get_cog("Trivia").sessions == {}, what="the game to end")  # type: ignore[union-attr]
 
-        code, out, err = await operator("backup", str(backup), database=config.database_path)
+        code, out, err = await operator("backup", str(backup), database=config.database_path, url=config.database_url)
         assert code == 0, err
         assert out.startswith("backup written and checked: ") and "integrity ok" in out
 
         before = config.database_path.read_bytes()
-        code, _, err = await operator("restore", str(backup), database=config.database_path)
-        assert code == 1 and err.strip() == (
-            f"error: a bot process is using {config.database_path}; stop it first (nothing was changed)"
+        state = await community_state(bot)
+        code, _, err = await operator("restore", str(backup), database=config.database_path, url=config.database_url)
+        refused = (
+            "a bot is running against this database" if on_postgres
+            else f"a bot process is using {config.database_path}"
         )
-        assert config.database_path.read_bytes() == before
+        assert code == 1 and err.strip() == f"error: {refused}; stop it first (nothing was changed)"
+        assert await community_state(bot) == state
+        if not on_postgres:
+            assert config.database_path.read_bytes() == before
 
     # The old machine is gone. Time passes: the 1-hour reminder (due 20:00) falls due meanwhile.
     reminder_due = datetime(2026, 3, 2, 20, 0, tzinfo=UTC)
     await clock.advance(reminder_due + timedelta(minutes=10) - clock.now())
     fresh = tmp_path / "new-machine" / "data" / "littlethings.sqlite3"
-    code, out, err = await operator("restore", str(backup), database=fresh)
+    fresh_url = request.getfixturevalue("pg_cluster").create_database("newmachine") if on_postgres else None
+    code, out, err = await operator("restore", str(backup), database=fresh, url=fresh_url)
     assert code == 0, err
-    assert f"to {fresh}" in out
+    assert f"to {fresh_url or fresh} (" in out
 
     mark = fake.mark()
-    async with run_bot(fake, config.with_overrides(database_path=fresh), clock=clock) as bot:
+    async with run_bot(fake, config.with_overrides(database_path=fresh, database_url=fresh_url), clock=clock) as bot:
         await bot.timers.wait_idle()
         [reminder] = reminders(fake, mark)
         assert "starts in" in reminder.content

@@ -5,7 +5,6 @@ import asyncio
 import json
 import logging
 import socket
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from bot.clock import VirtualClock
 from bot.config import Config
 from bot.localdiscord import InteractionError, LocalDiscord, run_bot
 from bot.ops import cli as ops_cli
+from bot.ops.backup import backend_for
 from bot.ops.dblock import DatabaseLock
 from bot.ops.instrument import check_health
 from bot.ops.logs import JsonFormatter
@@ -171,11 +171,11 @@ def field(embed: dict, name: str) -> str:
     return next(f["value"] for f in embed["fields"] if f["name"] == name)
 
 
-# Backups copy the SQLite file; a PostgreSQL store is backed up with its own tools (not built here).
-SQLITE_BACKUPS = pytest.mark.parametrize("backend", ["sqlite"])
+def suffix(config: Config) -> str:
+    """Backups are SQLite files, or pg_dump archives when the store is PostgreSQL."""
+    return ".pgdump" if config.database_url else ".sqlite3"
 
 
-@SQLITE_BACKUPS
 async def test_admin_status_for_the_owner_only(fake: LocalDiscord, bot: LittleThingsBot, config: Config) -> None:
     with pytest.raises(InteractionError, match="hidden from alice"):  # Discord hides it (Administrator)
         await fake.slash("admin status", user="alice")
@@ -194,30 +194,31 @@ async def test_admin_status_for_the_owner_only(fake: LocalDiscord, bot: LittleTh
     assert field(embed, "Version") == "0.1.0"
 
     await fake.slash("watchparty create", title="Rewatch", when="in 2 hours", timezone="UTC", reminders="1h")
-    assert ops_cli.backup(config, config.database_path.parent / "manual.sqlite3") == 0
+    manual = f"manual{suffix(config)}"
+    assert ops_cli.backup(config, config.database_path.parent / manual) == 0  # noted where the bot reads it
     embed = (await fake.slash("admin status", user="owner")).embed
     assert embed["description"] == "No warnings."
     assert field(embed, "Timers pending").startswith("1 (next <t:")
-    assert field(embed, "Last backup") == "0 min ago (`manual.sqlite3`)"
+    assert field(embed, "Last backup") == f"0 min ago (`{manual}`)"
 
 
 def backups_in(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
-@SQLITE_BACKUPS
 async def test_automatic_backups_neither_skip_nor_double_across_restarts(
     fake: LocalDiscord, config: Config, clock: VirtualClock, tmp_path: Path
 ) -> None:
     folder = tmp_path / "backups"
+    kind = suffix(config)
     auto = config.with_overrides(backup_dir=folder, backup_every=timedelta(days=1), backup_keep=2)
     async with run_bot(fake, auto, clock=clock) as bot:
         await bot.timers.wait_idle()
-        assert backups_in(folder) == ["littlethings-20260302-180000.sqlite3"]  # the first one at once
+        assert backups_in(folder) == [f"littlethings-20260302-180000{kind}"]  # the first one at once
         for _ in range(2):
             await clock.advance(timedelta(days=1))
             await bot.timers.wait_idle()
-        assert backups_in(folder) == ["littlethings-20260303-180000.sqlite3", "littlethings-20260304-180000.sqlite3"]
+        assert backups_in(folder) == [f"littlethings-20260303-180000{kind}", f"littlethings-20260304-180000{kind}"]
 
     await clock.advance(timedelta(hours=5))  # down for a while, not past the next due time
     async with run_bot(fake, auto, clock=clock) as bot:
@@ -227,16 +228,14 @@ async def test_automatic_backups_neither_skip_nor_double_across_restarts(
     await clock.advance(timedelta(days=3))  # down past one (three) due times: made once at start
     async with run_bot(fake, auto, clock=clock) as bot:
         await bot.timers.wait_idle()
-        assert backups_in(folder)[-1] == "littlethings-20260307-230000.sqlite3"
+        assert backups_in(folder)[-1] == f"littlethings-20260307-230000{kind}"
         [pending] = [t for t in await bot.timers.list_group("backup") if t.state == "pending"]
         assert pending.due_at == clock.now() + timedelta(days=1)
+        made = [row[0] for row in await bot.store.fetch_all("SELECT timer_key FROM backups ORDER BY made_at")]
 
-    conn = sqlite3.connect(config.database_path)
-    made = [row[0] for row in conn.execute("SELECT timer_key FROM backups ORDER BY made_at")]
-    conn.close()
     assert len(made) == len(set(made)) == 4
-    with sqlite3.connect(folder / "littlethings-20260307-230000.sqlite3") as copy:
-        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    check = backend_for(config).check(folder / f"littlethings-20260307-230000{kind}")  # reads it whole
+    assert check.rows["backups"] == 3  # the fourth was noted after its own copy was made
 
 
 async def test_a_429_shows_in_metrics_and_as_a_status_warning(
