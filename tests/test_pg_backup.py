@@ -340,6 +340,35 @@ def test_restore_refuses_while_a_bot_holds_the_database(
     assert files_in(tmp_path / "backups") == []  # not even the copy of the current data
 
 
+def test_a_bot_whose_lock_session_was_cut_takes_the_lock_again(
+    pg_cluster: LocalPostgres, live: str, archive: Path, tmp_path: Path
+) -> None:
+    """A database restart (here: the server ending that one session) must not leave a running bot unguarded."""
+    holders = (
+        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 "
+        f"AND objid = {RUNNING_LOCK} AND mode = 'ShareLock'"
+    )
+
+    async def cut_and_retry() -> tuple[int, str]:
+        store = await PostgresStore.connect(live)
+        try:
+            [first] = sql(pg_cluster, live, holders).split()
+            sql(pg_cluster, live, f"SELECT pg_terminate_backend({first})")
+            for _ in range(200):  # until the store has taken it again, on a new session
+                if store.holds_running_lock and sql(pg_cluster, live, holders) not in ("", first):
+                    break
+                await asyncio.sleep(0.05)
+            assert store.holds_running_lock
+            result = await asyncio.to_thread(run_cli, "restore", str(archive), env=cli_env(live, tmp_path))
+            return result.returncode, result.stderr
+        finally:
+            await store.close()
+
+    code, err = asyncio.run(cut_and_retry())
+    assert code == 1 and "a bot is running against this database" in err
+    assert sql(pg_cluster, live, holders) == ""  # closed: nothing left holding it
+
+
 def test_a_bot_will_not_start_while_a_restore_holds_the_database(live: str) -> None:
     async def attempt() -> None:
         restore = await asyncpg.connect(live)

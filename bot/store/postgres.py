@@ -20,12 +20,14 @@ Every open store holds `RUNNING_LOCK` shared on a connection of its own (pooled 
 advisory locks when they go back to the pool): all processes of a bot (shards) hold it together,
 and `python -m bot restore` takes it exclusively, so it refuses while any of them runs, and a
 bot started during a restore refuses to start. A session lock ends with its connection, so a
-process that dies never leaves it behind.
+process that dies never leaves it behind; when that connection is lost while the store stays
+open (a database restart), the store takes the lock again as soon as the server answers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import re
@@ -297,6 +299,8 @@ class PostgresStore(Store):
         self._content = content
         self.observer: Callable[[str, float], None] | None = None  # metrics: ("read" | "write", seconds)
         self._holder: asyncpg.Connection | None = None  # holds RUNNING_LOCK shared while the store is open
+        self._rehold: asyncio.Task[None] | None = None
+        self._closing = False
 
     @property
     def content(self) -> Store:
@@ -339,7 +343,7 @@ class PostgresStore(Store):
             await _close_quietly(holder)
             raise
         store = cls(pool, url, content)
-        store._holder = holder
+        store._keep(holder)
         try:
             await store.migrate(migrate_to)
         except BaseException:
@@ -348,12 +352,57 @@ class PostgresStore(Store):
         return store
 
     async def close(self) -> None:
+        self._closing = True
         try:
             await self.pool.close()
         finally:
+            if self._rehold is not None:
+                self._rehold.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._rehold
             holder, self._holder = self._holder, None
             if holder is not None:
                 await _close_quietly(holder)  # ends the session: RUNNING_LOCK goes with it
+
+    @property
+    def holds_running_lock(self) -> bool:
+        """Whether this store's session still holds RUNNING_LOCK (for tests and /healthz-style checks)."""
+        return self._holder is not None and not self._holder.is_closed()
+
+    def _keep(self, holder: asyncpg.Connection) -> None:
+        self._holder = holder
+        holder.add_termination_listener(self._lost_hold)
+
+    def _lost_hold(self, holder: asyncpg.Connection) -> None:
+        if self._closing or holder is not self._holder:
+            return
+        self._holder = None
+        log.warning("PostgreSQL: lost the session that tells a restore this bot is running; taking it again")
+        self._rehold = asyncio.get_running_loop().create_task(self._take_again(), name="postgres-running-lock")
+
+    async def _take_again(self) -> None:
+        """Retake RUNNING_LOCK on a new session, as soon as the server answers (backing off to 30 s)."""
+        pause = 0.5
+        while not self._closing:
+            try:
+                holder = await asyncpg.connect(self.url, command_timeout=COMMAND_TIMEOUT)
+            except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                holder = None
+            if holder is not None:
+                try:
+                    if await holder.fetchval("SELECT pg_try_advisory_lock_shared($1)", RUNNING_LOCK):
+                        if self._closing:
+                            await _close_quietly(holder)
+                            return
+                        self._keep(holder)
+                        log.info("PostgreSQL: holding the running lock again")
+                        return
+                    log.error("PostgreSQL: a restore is replacing the database under this running bot; stop the bot")
+                except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                    pass
+                await _close_quietly(holder)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 30.0)
 
     async def user_version(self) -> int:
         async with self.pool.acquire() as raw:
