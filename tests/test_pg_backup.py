@@ -319,6 +319,28 @@ def test_an_older_backup_restores_onto_a_database_migrated_since(pg_cluster: Loc
     assert all(present(name) for name in added)
 
 
+def test_a_restore_that_fails_part_way_changes_nothing(pg_cluster: LocalPostgres, tmp_path: Path, capsys) -> None:
+    """The archive has a table `notes` where the live database has a view of that name: its
+    `DROP TABLE IF EXISTS notes` fails after the bot's tables were dropped and some recreated; the
+    one transaction rolls all of it back."""
+    source = pg_cluster.create_database("src")
+    asyncio.run(fill(source))
+    sql(pg_cluster, source, "CREATE TABLE notes (x text)")
+    archive = tmp_path / "with-notes.pgdump"
+    backend_for(config_for(source, tmp_path)).backup(archive)
+
+    live = pg_cluster.create_database("live")
+    asyncio.run(fill(live))
+    sql(pg_cluster, live, "UPDATE guild_settings SET timezone = 'UTC'; CREATE VIEW notes AS SELECT 1 AS x")
+    assert ops_cli.restore(config_for(live, tmp_path), archive, now=NOW) == 1
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith("error: restore failed, the database is as it was: psql: ") and '"notes"' in line
+    assert sql(pg_cluster, live, "SELECT timezone FROM guild_settings") == "UTC"
+    assert sql(pg_cluster, live, "SELECT version FROM schema_version") == str(pg_latest_version())
+    assert sql(pg_cluster, live, "SELECT COUNT(*) FROM member_settings") == "1"
+    assert [p.name.startswith("before-restore-") for p in (tmp_path / "backups").iterdir()] == [True]
+
+
 def test_restore_refuses_while_a_bot_holds_the_database(
     pg_cluster: LocalPostgres, live: str, archive: Path, tmp_path: Path
 ) -> None:

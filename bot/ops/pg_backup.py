@@ -264,10 +264,13 @@ class PostgresBackup:
                     stdin=producer.stdout, stdout=subprocess.DEVNULL, stderr=psql_err, env=self._env,
                     timeout=TOOL_TIMEOUT_S, check=False,
                 )
+            except subprocess.TimeoutExpired as exc:  # psql was killed: the server rolls its transaction back
+                producer.kill()
+                raise BackupError(f"psql did not finish in {TOOL_TIMEOUT_S:.0f} s") from exc
             finally:
                 if producer.stdout is not None:
                     producer.stdout.close()
-                producer.wait(timeout=TOOL_TIMEOUT_S)
+                producer.wait()
             if consumer.returncode != 0:  # psql first: its error is the cause when pg_restore then hit a closed pipe
                 raise BackupError(_failure("psql", consumer.returncode, _text(psql_err)))
             if producer.returncode != 0:
@@ -374,7 +377,7 @@ def _read_data(pg_restore: Path, file: Path, *, env: dict[str, str]) -> _Archive
                         version = int(value) if value.isdigit() else 0
         finally:
             process.stdout.close()
-            process.wait(timeout=TOOL_TIMEOUT_S)
+            process.wait()  # its output is closed: it ends (the loop above read it to the end, or broke off)
         if process.returncode != 0:
             raise BackupError(_failure("pg_restore", process.returncode, _text(err)))
     return _ArchiveData(rows, version)
