@@ -109,6 +109,15 @@ def test_backup_is_a_checked_archive_with_the_row_counts_and_version(live: str, 
     assert set(check.rows) >= set(bot_objects()[0])  # every table of the bot, empty ones too
 
 
+def test_tables_outside_the_bots_schema_are_dumped_but_not_counted(
+    pg_cluster: LocalPostgres, live: str, tmp_path: Path
+) -> None:
+    sql(pg_cluster, live, "CREATE SCHEMA extra; CREATE TABLE extra.guild_settings (x int); "
+        "INSERT INTO extra.guild_settings VALUES (1), (2), (3)")
+    check = backend_for(config_for(live, tmp_path)).backup(tmp_path / "with-extra.pgdump")
+    assert check.rows["guild_settings"] == 1  # public's, not the other schema's three
+
+
 def test_the_backup_is_noted_in_postgresql_for_admin_status(live: str, tmp_path: Path) -> None:
     assert ops_cli.backup(config_for(live, tmp_path), None, now=NOW) == 0
 

@@ -65,7 +65,7 @@ CLIENT_HINT = "install the PostgreSQL client tools (e.g. `apt-get install postgr
 CONNECT_TIMEOUT_S = 10.0
 TOOL_TIMEOUT_S = 3600.0  # a dump of a large database takes a while; a hung one must still end
 
-_COPY = re.compile(r'^COPY (?:"?public"?\.)?"?([^"\s(]+)"? \(([^)]*)\) FROM stdin;$')
+_COPY = re.compile(r'^COPY "?([^"\s.(]+)"?\."?([^"\s(]+)"? \(([^)]*)\) FROM stdin;$')  # schema, table, columns
 _CREATED = re.compile(r"CREATE\s+(TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 
 T = TypeVar("T")
@@ -365,12 +365,14 @@ def _read_data(pg_restore: Path, file: Path, *, env: dict[str, str]) -> _Archive
                 line = raw.decode("utf-8", errors="replace").rstrip("\n")
                 if table is None:
                     match = _COPY.match(line)
-                    if match:
-                        table, columns = match.group(1), [c.strip().strip('"') for c in match.group(2).split(",")]
-                        rows[table] = 0
+                    if match:  # tables outside `public` are read through (the whole file is checked), not counted
+                        table = match.group(2) if match.group(1) == "public" else ""
+                        columns = [c.strip().strip('"') for c in match.group(3).split(",")]
+                        if table:
+                            rows[table] = 0
                 elif line == "\\.":
                     table = None
-                else:
+                elif table:
                     rows[table] += 1
                     if table == "schema_version" and "version" in columns:
                         value = line.split("\t")[columns.index("version")]
