@@ -4,7 +4,9 @@ Our bot runs as `python -m bot` configured only by its environment (as tests/e2e
 does); the floor is `bench/bare_bot.py`, a bare discord.py bot answering `/ping` (and four buttons),
 also its own process. Each bot has its own stand-in in this process (the stand-in serves one
 application); both bots run side by side and are measured in alternating blocks of 20, so a change
-in the (shared) machine's load weighs on both alike. Printed, the median over `--runs` runs of:
+in the (shared) machine's load weighs on both alike. Every body the bots send is held against
+Discord's spec after each run rather than while it is timed (the count is printed). Printed, the
+median over `--runs` runs of:
 
 - latency, dispatch -> callback POST, of /recap, /cast, /fact, /search, /about pooled (vs /ping):
   median and p99, and the bot process's CPU time per interaction (from /proc/<pid>/stat);
@@ -38,7 +40,7 @@ import time
 import tracemalloc
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,7 +120,10 @@ def world_with_channels(count: int) -> Any:
 
 @contextlib.asynccontextmanager
 async def bot_process(name: str, argv: Sequence[str], workdir: Path, db_path: Path | None) -> AsyncIterator[BotProcess]:
-    async with LocalDiscord.running(ack_deadline=None, world=world_with_channels(GAMES)) as fake:
+    # Bodies are held against Discord's spec after the run, not while it is timed (`check_unchecked`):
+    # the check runs in this process, whose CPU the two bots share on a small machine, and it costs
+    # more for a bot whose answers vary (it remembers bodies already found valid, like "pong").
+    async with LocalDiscord.running(ack_deadline=None, world=world_with_channels(GAMES), validate_bodies=False) as fake:
         for n in range(PLAYERS):
             await fake.add_member(f"player{n}")
         env = bot_environment(
@@ -148,6 +153,24 @@ async def bot_process(name: str, argv: Sequence[str], workdir: Path, db_path: Pa
 
 
 # -- measurements ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def harness_gc_held() -> Iterator[None]:
+    """No garbage collection in this process (both stand-ins) while a section is timed.
+
+    This process records every request and interaction of the run, so its full collections grow
+    with the run and take tens of milliseconds; one landed at random in one bot's timed window or
+    the other's (seen: the bare bot's click rate ranged 860-2,000/s between runs). Collected before
+    and after instead, outside the timing.
+    """
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
 
 
 BLOCK = 20
@@ -283,11 +306,12 @@ async def list_costs(bare: BotProcess, ours: BotProcess, count: int, rate: float
             floor: list[float] = []
             listed: list[float] = []
             cpu = {"bare": 0.0, "ours": 0.0}
-            for _ in range(max(1, count // BLOCK)):
-                for bot, name, as_user, samples in ((bare, "ping", "alice", floor), (ours, command, user, listed)):
-                    began = bot.cpu_seconds()
-                    samples += await timed_as(bot.fake, name, as_user, BLOCK, rate)
-                    cpu[bot.name] += bot.cpu_seconds() - began
+            with harness_gc_held():
+                for _ in range(max(1, count // BLOCK)):
+                    for bot, name, as_user, samples in ((bare, "ping", "alice", floor), (ours, command, user, listed)):
+                        began = bot.cpu_seconds()
+                        samples += await timed_as(bot.fake, name, as_user, BLOCK, rate)
+                        cpu[bot.name] += bot.cpu_seconds() - began
             out[(command, rows)] = (statistics.median(floor), statistics.median(listed),
                                     cpu["bare"] * 1000 / len(floor), cpu["ours"] * 1000 / len(listed))
     return out
@@ -471,26 +495,32 @@ async def one_run(count: int, rate: float, workdir: Path, n: int) -> Run:
         bot_process("ours", ["-m", "bot"], workdir, db_path) as ours,
     ):
         await ours.fake.slash("spoilers", season=2, user="alice")  # one reader in three has the guard on
-        bare_lat, ours_lat, bare_cpu, ours_cpu = await paired_latency(bare, ours, READS, count, rate)
+        with harness_gc_held():
+            bare_lat, ours_lat, bare_cpu, ours_cpu = await paired_latency(bare, ours, READS, count, rate)
         bursts: dict[str, list[float]] = {"bare": [], "ours": []}
         for _ in range(3):
-            bursts["bare"].append(await burst(bare, "ping", {}, BURST))
-            bursts["ours"].append(await burst(ours, "recap", {"season": 2}, BURST))
+            with harness_gc_held():
+                bursts["bare"].append(await burst(bare, "ping", {}, BURST))
+            with harness_gc_held():
+                bursts["ours"].append(await burst(ours, "recap", {"season": 2}, BURST))
         bare_burst, ours_burst = statistics.median(bursts["bare"]), statistics.median(bursts["ours"])
         lists = await list_costs(bare, ours, min(count, 100), rate)
         set_answer_seconds(db_path, ours.fake.guild.id, 120)
         bare_questions = await open_questions(bare, "buttons", {})
         ours_questions = await open_questions(ours, "trivia start", {"rounds": 1})
-        bare_clicks = await click_burst(bare, bare_questions)
-        ours_clicks = await click_burst(ours, ours_questions)
+        with harness_gc_held():
+            bare_clicks = await click_burst(bare, bare_questions)
+        with harness_gc_held():
+            ours_clicks = await click_burst(ours, ours_questions)
         rss = (bare.rss_mib(), ours.rss_mib())
         record = next(r for r in ours.fake.interactions.values() if r.label == "/recap")
         body = next(c.json for c in ours.fake.calls_to("POST", CALLBACK)
                     if c.params.get("interaction_id") == str(record.id))
         samples = ({"op": 0, "s": 1, "t": "INTERACTION_CREATE", "d": record.payload}, body)
-        problems = list(bare.fake.violations) + list(ours.fake.violations)
-        if problems:
-            print(f"  {len(problems)} bodies Discord would refuse, e.g. {problems[0]}")
+        problems = bare.fake.check_unchecked() + ours.fake.check_unchecked()
+        checked = len(bare.fake.calls) + len(ours.fake.calls)
+        print(f"  {checked:,} request bodies held against Discord's spec after the run: "
+              + (f"{len(problems)} Discord would refuse, e.g. {problems[0]}" if problems else "all valid"))
     return Run(bare_lat, ours_lat, bare_cpu, ours_cpu, bare_burst, ours_burst, lists,
                bare_clicks, ours_clicks, *rss, samples)
 

@@ -26,15 +26,14 @@ from bot.config import Config
 from bot.content.snapshot import ContentSnapshot, empty_snapshot
 from bot.content_sync import imported_since, load_snapshot, refresh_content
 from bot.discord_endpoints import point_discord_py_at
+from bot.http_watch import watch_responses
 from bot.member_cache import MemberSettingsCache
 from bot.ops.dblock import DatabaseLock, DatabaseLockedError
-from bot.ops.instrument import OpsTree, check_health, interaction_seen, render_metrics
-from bot.ops.instrument import trace_config as metrics_trace
+from bot.ops.instrument import OpsTree, check_health, interaction_seen, render_metrics, rest_observer
 from bot.ops.metrics import BotMetrics
 from bot.ops.server import OpsServer
 from bot.outbound import LANE_RULES, Outbound, RequestMeter
-from bot.outbound.discord_side import Sender
-from bot.outbound.discord_side import trace_config as pacing_trace
+from bot.outbound.discord_side import Sender, rate_limit_observer
 from bot.refusals import RefusalBook
 from bot.replays import ReplayGuard, guard_parsers
 from bot.store import Store, StoreError
@@ -76,10 +75,6 @@ class LittleThingsBot(commands.Bot):
         self.outbound.on_wait = metrics.observe_outbound_wait
         metrics.set_outbound_depth_source(lambda: self.outbound.pacer.depth)
         self.request_meter = RequestMeter(lambda: self.clock.now().timestamp())
-        # discord.py takes one trace: the pacing feedback and the metrics share it.
-        trace = pacing_trace(self.request_meter, self.outbound)
-        for hook in metrics_trace(metrics).on_request_end:
-            trace.on_request_end.append(hook)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents_for(config),
@@ -87,7 +82,6 @@ class LittleThingsBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             owner_ids=set(config.owner_ids) or None,
             tree_cls=OpsTree,
-            http_trace=trace,
             **options,
         )
         self.metrics = metrics
@@ -160,6 +154,9 @@ class LittleThingsBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.started_at = self.clock.now()
+        # discord.py's session exists once logged in (only the two login requests went out before).
+        watch_responses(self.http, [rate_limit_observer(self.request_meter, self.outbound),
+                                    rest_observer(self.metrics)])
         try:
             self._db_lock.acquire_shared()  # a restore refuses while we hold it
         except DatabaseLockedError as exc:

@@ -17,6 +17,7 @@ from pathlib import Path
 import discord
 
 from bot.config import Config, ConfigError, load_config, parse_shards
+from bot.heap import tune_collector
 from bot.store import StoreError
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.ops.logs import setup_logging
 
     setup_logging(config.log_level, config.log_format)
+    tune_collector()
     return asyncio.run(_run_bot(config, sync_globally=args.sync))
 
 

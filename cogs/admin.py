@@ -74,7 +74,7 @@ async def gather_facts(bot: Any) -> ops_status.StatusFacts:
         next_timer_due=await timer_store.next_due_at(bot.store),
         timers_late=await timer_store.count_late(bot.store, before=now - ops_status.TIMER_LATE_AFTER),
         outbound_queue=bot.metrics.outbound_depth_now(),
-        database_bytes=_database_bytes(bot.config.database_path),
+        database_bytes=await _database_bytes(bot),
         last_backup_at=None if last is None else last.made_at,
         last_backup_path=None if last is None else last.path,
         backups_enabled=bot.config.backup_dir is not None and bot.config.backup_every is not None,
@@ -125,7 +125,11 @@ def _version() -> str:
         return "unknown"
 
 
-def _database_bytes(path: Path) -> int:
+async def _database_bytes(bot: Any) -> int:
+    """The community database's size: PostgreSQL's own count, or the SQLite file and its WAL."""
+    if bot.store.dialect == "postgres":
+        return int(await bot.store.fetch_value("SELECT pg_database_size(current_database())"))
+    path = bot.config.database_path
     total = 0
     for candidate in (path, Path(f"{path}-wal")):
         with contextlib.suppress(OSError):

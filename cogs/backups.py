@@ -5,10 +5,6 @@ first (so a failure never ends the series), then the backup is made in a worker 
 in the `backups` table under the timer's key (a redelivery after a crash finds it and does not
 make a second copy) and old ones are pruned to BACKUP_KEEP. A backup missed while the bot was
 down is made at the next start, once.
-
-With PostgreSQL (DATABASE_URL) the same series dumps the community state with pg_dump
-(`littlethings-<time>.pgdump`, see `bot.ops.pg_backup`); the timers and the `backups` table are in
-PostgreSQL then, so several shard processes still make each backup once.
 """
 
 from __future__ import annotations
@@ -92,7 +88,7 @@ class Backups(commands.Cog):
         await record_backup(
             self.bot.store, made_at=now, path=check.path, size_bytes=check.size_bytes, timer_key=timer.key
         )
-        removed = await asyncio.to_thread(prune, config.backup_dir, config.backup_keep)
+        removed = await asyncio.to_thread(prune, config.backup_dir, config.backup_keep, backend.suffix)
         log.info("automatic backup written and checked: %s; %d old one(s) removed", check.summary(), len(removed))
 
 

@@ -135,18 +135,14 @@ def test_backup_of_a_missing_database_says_which_setting(tmp_path: Path, capsys)
     assert "DATABASE_PATH" in one_line(capsys.readouterr().err)
 
 
-def test_prune_keeps_the_newest_automatic_backups_of_each_kind_and_nothing_else(tmp_path: Path) -> None:
+def test_prune_keeps_the_newest_automatic_backups_and_nothing_else(tmp_path: Path) -> None:
     names = [backup_name(NOW + timedelta(days=d)) for d in range(5)]
-    dumps = [backup_name(NOW + timedelta(days=d, hours=1), ".pgdump") for d in range(4)]  # newer than each .sqlite3
-    others = ["my-own.sqlite3", "littlethings-notes.sqlite3", "before-restore-20260302-180000.pgdump",
-              "littlethings-20260302-180000.pgdump.bak"]
-    for name in [*names, *dumps, *others]:
+    for name in [*names, "my-own.sqlite3", "littlethings-notes.sqlite3"]:
         (tmp_path / name).write_text("x")
     removed = prune(tmp_path, keep=2)
-    assert sorted(p.name for p in removed) == sorted(names[:3] + dumps[:2])
-    kept = [*names[3:], *dumps[2:], *others]
+    assert sorted(p.name for p in removed) == names[:3]
+    kept = [*names[3:], "my-own.sqlite3", "littlethings-notes.sqlite3"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
-    assert dumps[0] == "littlethings-20260302-190000.pgdump"
 
 
 # -- restore ---------------------------------------------------------------------------------------
@@ -316,18 +312,3 @@ def test_check_catches_a_damaged_page(backup_file: Path) -> None:
     backup_file.write_bytes(bytes(data))
     with pytest.raises(BackupError, match=r"damaged|not a usable database"):
         SqliteBackup(backup_file).check(backup_file)
-
-
-def test_a_postgresql_archive_given_to_the_sqlite_bot_is_a_clear_one_liner(
-    target: Path, tmp_path: Path, capsys
-) -> None:
-    archive = tmp_path / "littlethings-20260302-180000.pgdump"
-    archive.write_bytes(b"PGDMP\x01\x0e\x00\x04\x08\x01\x01" + b"\x00" * 200)  # how pg_dump -Fc starts
-    before = target.read_bytes()
-    assert ops_cli.restore(config_for(target), archive, now=NOW) == 1
-    line = one_line(capsys.readouterr().err)
-    assert line == (
-        f"error: {archive} is a backup of a PostgreSQL database (pg_dump), but this bot keeps its data in "
-        "SQLite: set DATABASE_URL to the PostgreSQL database to restore it there"
-    )
-    assert_untouched(target, before)

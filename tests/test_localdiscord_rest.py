@@ -91,6 +91,22 @@ async def test_an_invalid_body_gets_discords_400_and_is_a_violation(fake: LocalD
     assert fake.sent_messages("general") == []
 
 
+async def test_bodies_sent_while_checking_is_off_are_checked_afterwards(fake: LocalDiscord, api: Api) -> None:
+    """A benchmark's timed window: answered as valid at the time, every body still checked after it."""
+    await api.call("POST", f"/channels/{general(fake)}/messages", {"content": "checked when it came"})
+    fake.validate_bodies = False
+    status, _, _ = await api.call("POST", f"/channels/{general(fake)}/messages", {"embeds": [{"title": "x" * 300}]})
+    await api.call("POST", f"/channels/{general(fake)}/messages", {"content": "fine"})
+    assert status == 200 and fake.violations == []
+    fake.validate_bodies = True
+
+    found = fake.check_unchecked()
+
+    assert [str(v) for v in found] == ["POST /channels/{channel_id}/messages: embeds/0/title: maxLength 256"]
+    assert fake.violations == found and fake.calls[1].violation == found[0]
+    assert fake.check_unchecked() == [] and len(fake.violations) == 1  # each body is checked once
+
+
 async def test_an_empty_message_is_refused_with_50006(fake: LocalDiscord, api: Api) -> None:
     status, body, _ = await api.call("POST", f"/channels/{general(fake)}/messages", {"content": ""})
     assert (status, body) == (400, {"message": "Cannot send an empty message", "code": 50006})

@@ -1,17 +1,15 @@
-"""Backups and restores of the PostgreSQL store, on the session's real PostgreSQL cluster with the
-real pg_dump / pg_restore / psql: round trips, the replaced data kept, and the faults a host meets
-(a bot still running, a file cut short, no archive, a newer version, no client tools, a full disk,
-a server that does not answer)."""
+"""Backups of a PostgreSQL store (`bot.ops.pg_backup`) on a real throwaway cluster.
+
+What the SQLite backend promises, with pg_dump's custom format: a checked archive written while the
+store is open, a restore that refuses while a bot is connected and leaves the database untouched on
+any bad file, keeps the database it replaces, and swaps in one transaction.
+"""
+
+from __future__ import annotations
 
 import asyncio
-import os
-import re
-import resource
-import signal
-import socket
-import sqlite3
 import subprocess
-import sys
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,489 +19,194 @@ import pytest
 from bot.config import Config
 from bot.localpg import LocalPostgres
 from bot.ops import cli as ops_cli
-from bot.ops.backup import BackupError, backend_for
-from bot.ops.pg_backup import PostgresBackup, bot_objects, client_connection, find_tool, pg_latest_version
-from bot.store import StoreError
+from bot.ops.backup import BackupError, SqliteBackup, backend_for, prune
+from bot.ops.pg_backup import PG_SUFFIX, PostgresBackup, find_client_tool, latest_pg_version
+from bot.store import settings as settings_store
 from bot.store.backups import last_backup
-from bot.store.postgres import RUNNING_LOCK, PostgresStore, pg_migration_scripts
+from bot.store.postgres import PostgresStore
 
-ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
-LATER = datetime(2026, 3, 3, 9, 30, tzinfo=UTC)
+GUILD = 4242
 
 
-def one_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    assert len(lines) == 1, text
-    return lines[0]
+@pytest.fixture
+def url(pg_cluster: LocalPostgres) -> str:
+    return pg_cluster.create_database("bk")
 
 
-def sql(cluster: LocalPostgres, url: str, statement: str) -> str:
-    return cluster.psql(statement, database=url.rsplit("/", 1)[1])
+@pytest.fixture
+async def store(url: str) -> AsyncIterator[PostgresStore]:
+    opened = await PostgresStore.connect(url)
+    await settings_store.set_guild_timezone(opened, GUILD, "Asia/Kolkata", now=NOW)
+    await opened.execute(
+        "INSERT INTO trivia_scores (guild_id, period, user_id, points, answers) VALUES (?, 'all', ?, ?, 1)",
+        (GUILD, 7, 120),
+    )
+    yield opened
+    await opened.close()
 
 
-async def fill(url: str, *, migrate_to: int | None = None) -> None:
-    """A database as the bot leaves it: migrated, a server setting, a member's timezone, a pending timer."""
-    store = await PostgresStore.connect(url, migrate_to=migrate_to)
+def backend(url: str, tmp_path: Path) -> PostgresBackup:
+    return PostgresBackup(url, keep_dir=tmp_path / "kept")
+
+
+async def count(url: str, table: str) -> int:
+    conn = await asyncpg.connect(url)
     try:
-        await store.execute(
-            "INSERT INTO guild_settings (guild_id, timezone, updated_at) VALUES (?, ?, ?)", (1, "Asia/Kolkata", 1)
-        )
-        await store.execute(
-            "INSERT INTO member_settings (guild_id, user_id, timezone, updated_at) VALUES (?, ?, ?, ?)",
-            (1, 42, "Europe/London", 1),
-        )
+        return int(await conn.fetchval(f"SELECT COUNT(*) FROM {table}"))
     finally:
-        await store.close()
+        await conn.close()
 
 
-@pytest.fixture
-def live(pg_cluster: LocalPostgres) -> str:
-    url = pg_cluster.create_database("bk")
-    asyncio.run(fill(url))
-    return url
-
-
-def config_for(url: str, tmp_path: Path) -> Config:
-    return Config(
-        token="x.y.z", database_path=tmp_path / "local" / "content.sqlite3", database_url=url,
-        backup_dir=tmp_path / "backups",
-    )
-
-
-def cli_env(url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "BACKUP_", "DISCORD_"))}
-    env.update(DATABASE_URL=url, DATABASE_PATH=str(tmp_path / "local" / "content.sqlite3"),
-               BACKUP_DIR=str(tmp_path / "backups"), **extra)
-    return env
-
-
-def run_cli(*args: str, env: dict[str, str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-        **kwargs,  # type: ignore[arg-type]
-    )
-
-
-def files_in(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
-
-
-# -- backup --------------------------------------------------------------------------------------
-
-
-def test_backup_is_a_checked_archive_with_the_row_counts_and_version(live: str, tmp_path: Path, capsys) -> None:
-    config = config_for(live, tmp_path)
-    assert ops_cli.backup(config, None, now=NOW) == 0
-    line = one_line(capsys.readouterr().out)
-    made = tmp_path / "backups" / "littlethings-20260302-180000.pgdump"
-    assert line.startswith(f"backup written and checked: {made} (") and "integrity ok" in line
-    assert f"schema version {pg_latest_version()}," in line
-    assert files_in(tmp_path / "backups") == [made.name]  # no .partial left
-    assert made.read_bytes().startswith(b"PGDMP")
-
-    check = backend_for(config).check(made)
-    assert check.schema_version == pg_latest_version()
-    assert check.rows["guild_settings"] == 1 and check.rows["member_settings"] == 1
-    assert check.rows["schema_version"] == 1 and check.rows["timers"] == 0
-    assert set(check.rows) >= set(bot_objects()[0])  # every table of the bot, empty ones too
-
-
-def test_tables_outside_the_bots_schema_are_dumped_but_not_counted(
-    pg_cluster: LocalPostgres, live: str, tmp_path: Path
+async def test_a_backup_while_the_store_is_open_is_checked_against_the_live_counts(
+    store: PostgresStore, url: str, tmp_path: Path
 ) -> None:
-    sql(pg_cluster, live, "CREATE SCHEMA extra; CREATE TABLE extra.guild_settings (x int); "
-        "INSERT INTO extra.guild_settings VALUES (1), (2), (3)")
-    check = backend_for(config_for(live, tmp_path)).backup(tmp_path / "with-extra.pgdump")
-    assert check.rows["guild_settings"] == 1  # public's, not the other schema's three
+    dest = tmp_path / "out" / f"manual{PG_SUFFIX}"
+    check = await asyncio.to_thread(backend(url, tmp_path).backup, dest)
+    assert check.path == dest and dest.read_bytes().startswith(b"PGDMP")
+    assert check.schema_version == latest_pg_version()
+    assert check.rows["guild_settings"] == 1 and check.rows["trivia_scores"] == 1 and "timers" in check.rows
+    assert "integrity ok" in check.summary()
+    assert [p.name for p in dest.parent.iterdir()] == [dest.name]  # no .partial left
+    assert backend(url, tmp_path).check(dest).rows == check.rows
 
 
-def test_the_backup_is_noted_in_postgresql_for_admin_status(live: str, tmp_path: Path) -> None:
-    assert ops_cli.backup(config_for(live, tmp_path), None, now=NOW) == 0
+async def test_restore_puts_the_backup_back_and_keeps_what_it_replaced(
+    store: PostgresStore, url: str, tmp_path: Path
+) -> None:
+    dest = tmp_path / f"b{PG_SUFFIX}"
+    await asyncio.to_thread(backend(url, tmp_path).backup, dest)
+    await store.execute("INSERT INTO trivia_scores (guild_id, period, user_id, points, answers) "
+                        "VALUES (?, 'all', 8, 5, 1)", (GUILD,))
+    await store.close()  # the bot is stopped for a restore
 
-    async def read() -> tuple[object, ...]:
-        store = await PostgresStore.connect(live)
-        try:
-            record = await last_backup(store)
-        finally:
-            await store.close()
-        assert record is not None
-        return record.made_at, record.path.name, record.trigger, record.size_bytes
+    result = await asyncio.to_thread(backend(url, tmp_path).restore, dest, now=NOW)
 
-    made = tmp_path / "backups" / "littlethings-20260302-180000.pgdump"
-    assert asyncio.run(read()) == (NOW, made.name, "manual", made.stat().st_size)
-    assert not (tmp_path / "local" / "content.sqlite3").exists()  # not noted in the local file
-
-
-async def test_backup_while_a_store_is_open_and_writing_counts_one_snapshot(live: str, tmp_path: Path) -> None:
-    """A running bot keeps writing; the archive holds exactly what its snapshot counted."""
-    store = await PostgresStore.connect(live)
+    assert await count(url, "trivia_scores") == 1
+    assert result.replaced == tmp_path / "kept" / f"replaced-20260302-180000{PG_SUFFIX}"
+    assert result.into.endswith("/" + url.rsplit("/", 1)[1]) and result.check.rows["trivia_scores"] == 1
+    reopened = await PostgresStore.connect(url)  # the bot starts on it: migrations find it current
     try:
-        stop = asyncio.Event()
-
-        async def keep_writing() -> int:
-            n = 0
-            while not stop.is_set():
-                n += 1
-                await store.execute(
-                    "INSERT INTO member_settings (guild_id, user_id, timezone, updated_at) VALUES (?, ?, ?, ?)",
-                    (1, 1000 + n, "UTC", n),
-                )
-                await asyncio.sleep(0)
-            return n
-
-        writer = asyncio.create_task(keep_writing())
-        check = await asyncio.to_thread(backend_for(config_for(live, tmp_path)).backup, tmp_path / "live.pgdump")
-        stop.set()
-        written = await writer
+        assert await settings_store.guild_timezone(reopened, GUILD) == "Asia/Kolkata"
     finally:
-        await store.close()
-    again = backend_for(config_for(live, tmp_path)).check(tmp_path / "live.pgdump")
-    assert again.rows == check.rows
-    assert 1 <= check.rows["member_settings"] <= written + 1
+        await reopened.close()
+    # What was replaced is itself a checked backup: restoring it brings the later score back.
+    await asyncio.to_thread(backend(url, tmp_path / "again").restore, result.replaced, now=NOW)
+    assert await count(url, "trivia_scores") == 2
 
 
-def test_backup_refuses_to_overwrite_a_file(live: str, tmp_path: Path, capsys) -> None:
-    dest = tmp_path / "mine.pgdump"
-    dest.write_text("keep me")
-    assert ops_cli.backup(config_for(live, tmp_path), dest) == 1
-    assert "already exists; give another file name" in one_line(capsys.readouterr().err)
-    assert dest.read_text() == "keep me"
+async def test_restore_drops_tables_the_backup_does_not_have(url: str, tmp_path: Path) -> None:
+    """An archive from an older schema over a newer database: nothing of the newer one is left behind."""
+    older = await PostgresStore.connect(url, migrate_to=5)
+    await older.close()
+    dest = tmp_path / f"old{PG_SUFFIX}"
+    await asyncio.to_thread(backend(url, tmp_path).backup, dest)
+    newer = await PostgresStore.connect(url)
+    await newer.close()
+    await asyncio.to_thread(backend(url, tmp_path).restore, dest, now=NOW)
+    migrated = await PostgresStore.connect(url)  # the restored older schema migrates again
+    try:
+        assert await migrated.user_version() == latest_pg_version()
+    finally:
+        await migrated.close()
 
 
-def test_a_full_disk_during_backup_is_one_line_and_leaves_no_file(live: str, tmp_path: Path) -> None:
-    """RLIMIT_FSIZE (inherited by pg_dump) lets each file grow to 16 KiB, then the kernel stops the
-    writer (SIGXFSZ: Python's subprocess gives children the default action back); on a full disk
-    pg_dump says `could not write to output file: No space left on device` instead. Either way: one line."""
-
-    def small_disk() -> None:
-        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (16 * 1024, 16 * 1024))
-
-    out = tmp_path / "full"
-    result = run_cli("backup", str(out / "copy.pgdump"), env=cli_env(live, tmp_path), preexec_fn=small_disk)
-    assert result.returncode == 1, result.stderr
-    line = one_line(result.stderr)
-    assert line == "error: backup failed, nothing was kept: pg_dump was stopped by SIGXFSZ (File size limit exceeded)"
-    assert files_in(out) == []
+async def test_restore_refuses_while_a_bot_is_connected(store: PostgresStore, url: str, tmp_path: Path) -> None:
+    dest = tmp_path / f"b{PG_SUFFIX}"
+    await asyncio.to_thread(backend(url, tmp_path).backup, dest)
+    await store.execute("INSERT INTO trivia_scores (guild_id, period, user_id, points, answers) "
+                        "VALUES (?, 'all', 8, 5, 1)", (GUILD,))
+    refused = r"^a bot process is using postgresql://.*; stop it first \(nothing was changed\)$"
+    with pytest.raises(BackupError, match=refused):
+        await asyncio.to_thread(backend(url, tmp_path).restore, dest, now=NOW)
+    assert await count(url, "trivia_scores") == 2
+    assert not (tmp_path / "kept").exists()
 
 
-def test_a_server_that_does_not_answer_is_one_line(tmp_path: Path, capsys) -> None:
-    with socket.socket() as sock:  # a port nobody listens on
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    url = f"postgresql://bot:secret@127.0.0.1:{port}/lt"
-    assert ops_cli.backup(config_for(url, tmp_path), None, now=NOW) == 1
-    line = one_line(capsys.readouterr().err)
-    assert line.startswith(f"error: backup failed, nothing was kept: cannot connect to PostgreSQL at postgresql://bot:***@127.0.0.1:{port}/lt")
-    assert "secret" not in line
-    assert files_in(tmp_path / "backups") == []
-
-
-def test_a_database_the_bot_never_started_on_is_not_backed_up(
-    pg_cluster: LocalPostgres, tmp_path: Path, capsys
+@pytest.mark.parametrize("damage", ["cut short", "not an archive", "sqlite file", "newer schema", "missing"])
+async def test_a_bad_file_is_refused_in_one_line_and_nothing_is_touched(
+    store: PostgresStore, url: str, tmp_path: Path, pg_cluster: LocalPostgres, damage: str
 ) -> None:
-    url = pg_cluster.create_database("empty")
-    assert ops_cli.backup(config_for(url, tmp_path), None, now=NOW) == 1
-    assert "has no bot tables yet (start the bot once to create them)" in one_line(capsys.readouterr().err)
-    assert files_in(tmp_path / "backups") == []
+    good = tmp_path / f"good{PG_SUFFIX}"
+    await asyncio.to_thread(backend(url, tmp_path).backup, good)
+    bad = tmp_path / f"bad{PG_SUFFIX}"
+    expected = {
+        "cut short": r"is cut short or damaged: ",
+        "not an archive": r"is not a backup \(not a pg_dump archive in custom format\)",
+        "sqlite file": r"is a backup of an SQLite database, but this bot's store is PostgreSQL",
+        "newer schema": r"is from a newer version of the bot \(schema version \d+; this code knows up to \d+\)",
+        "missing": r": no such file",
+    }[damage]
+    if damage == "cut short":
+        bad.write_bytes(good.read_bytes()[: good.stat().st_size * 2 // 3])
+    elif damage == "not an archive":
+        bad.write_text("SELECT 1;\n")
+    elif damage == "sqlite file":
+        bad.write_bytes(b"SQLite format 3\x00" + bytes(100))
+    elif damage == "newer schema":
+        newer_url = pg_cluster.create_database("newer")
+        newer = await PostgresStore.connect(newer_url)
+        await newer.close()
+        pg_cluster.psql(f"UPDATE schema_version SET version = {latest_pg_version() + 1}", newer_url.rsplit("/", 1)[1])
+        dump = find_client_tool("pg_dump")
+        subprocess.run([str(dump), "--format=custom", f"--file={bad}", f"--dbname={newer_url}"], check=True)
+    await store.close()
+
+    with pytest.raises(BackupError, match=expected) as refused:
+        await asyncio.to_thread(backend(url, tmp_path).restore, bad, now=NOW)
+    assert "\n" not in str(refused.value)
+    assert await count(url, "trivia_scores") == 1 and not (tmp_path / "kept").exists()
 
 
-def test_missing_client_tools_are_one_line_naming_what_to_install(live: str, tmp_path: Path) -> None:
-    empty = tmp_path / "bin"
-    empty.mkdir()
-    backend = PostgresBackup(live, tmp_path / "kept", path=str(empty), install_root=tmp_path / "no-install")
-    with pytest.raises(BackupError) as caught:
-        backend.backup(tmp_path / "copy.pgdump")
-    assert str(caught.value) == (
-        f"pg_dump was not found on PATH or under {tmp_path / 'no-install'}/*/bin: "
-        "install the PostgreSQL client tools (e.g. `apt-get install postgresql-client`)"
-    )
-    assert files_in(tmp_path) == ["bin"]
+def test_missing_client_programs_are_named_with_what_to_install(tmp_path: Path) -> None:
+    with pytest.raises(BackupError, match=r"^pg_dump was not found on PATH .*apt-get install postgresql-client\)$"):
+        PostgresBackup("postgresql://bot@127.0.0.1:1/x", keep_dir=tmp_path, tool_dirs=[tmp_path]).backup(
+            tmp_path / f"b{PG_SUFFIX}"
+        )
+    assert list(tmp_path.iterdir()) == []
 
 
-def test_client_tools_are_found_beside_the_server_when_not_on_path(tmp_path: Path) -> None:
-    for version in ("13", "15"):
-        (tmp_path / version / "bin").mkdir(parents=True)
-        (tmp_path / version / "bin" / "pg_dump").write_text("")
-    found = find_tool("pg_dump", path=str(tmp_path / "nothing-here"), install_root=tmp_path)
-    assert found == tmp_path / "15" / "bin" / "pg_dump"  # the newest: pg_dump must not be older than the server
+def test_an_unreachable_server_is_one_line_and_leaves_no_file(tmp_path: Path) -> None:
+    with pytest.raises(BackupError, match=r"^backup failed, nothing was kept: cannot connect to PostgreSQL at "):
+        PostgresBackup("postgresql://bot@127.0.0.1:1/x", keep_dir=tmp_path).backup(tmp_path / f"b{PG_SUFFIX}")
+    assert list(tmp_path.iterdir()) == []
 
 
-def test_the_password_goes_to_the_tools_in_the_environment_not_the_command_line() -> None:
-    url, env = client_connection("postgresql://bot:s%40cret@db.example:5432/littlethings?sslmode=require")
-    assert url == "postgresql://bot@db.example:5432/littlethings?sslmode=require"
-    assert env["PGPASSWORD"] == "s@cret"
-    plain, _ = client_connection("postgresql://bot@db:5432/lt")
-    assert plain == "postgresql://bot@db:5432/lt"
+def test_the_sqlite_backend_refuses_a_postgresql_archive(tmp_path: Path) -> None:
+    archive = tmp_path / f"b{PG_SUFFIX}"
+    archive.write_bytes(b"PGDMP\x01\x0e\x00" + bytes(200))
+    with pytest.raises(BackupError, match=r"is a backup of PostgreSQL \(a pg_dump archive\).*set DATABASE_URL"):
+        SqliteBackup(tmp_path / "bot.sqlite3").restore(archive, now=NOW)
+    assert not (tmp_path / "bot.sqlite3").exists()
 
 
-# -- restore -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def archive(live: str, tmp_path: Path) -> Path:
-    file = tmp_path / "offsite" / "good.pgdump"
-    backend_for(config_for(live, tmp_path)).backup(file)
-    return file
-
-
-def test_restore_brings_back_the_backup_and_keeps_the_replaced_data(
-    pg_cluster: LocalPostgres, live: str, archive: Path, tmp_path: Path, capsys
+async def test_the_commands_back_up_note_it_and_restore_with_database_url(
+    store: PostgresStore, url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sql(pg_cluster, live, "UPDATE guild_settings SET timezone = 'UTC'; DELETE FROM member_settings; "
-        "INSERT INTO guild_settings (guild_id, timezone, updated_at) VALUES (2, 'Asia/Tokyo', 2)")
-    result = run_cli("restore", str(archive), env=cli_env(live, tmp_path))
-    assert result.returncode == 0, result.stderr
-    kept = tmp_path / "backups" / f"before-restore-{datetime.now(UTC):%Y%m%d}"
-    line = one_line(result.stdout)
-    assert line.startswith(f"restored {archive} to {live} (schema version {pg_latest_version()}); "
-                           f"the data it replaced is kept in {kept}")
-    assert sql(pg_cluster, live, "SELECT guild_id, timezone FROM guild_settings ORDER BY guild_id") == "1|Asia/Kolkata"
-    assert sql(pg_cluster, live, "SELECT user_id, timezone FROM member_settings") == "42|Europe/London"
+    config = Config(token="x.y.z", database_path=tmp_path / "content.sqlite3", database_url=url,
+                    backup_dir=tmp_path / "backups")
+    assert isinstance(backend_for(config), PostgresBackup)
+    assert await asyncio.to_thread(ops_cli.backup, config, None, now=NOW) == 0
+    made = tmp_path / "backups" / f"littlethings-20260302-180000{PG_SUFFIX}"
+    assert made.is_file()
+    out = capsys.readouterr().out
+    assert out.startswith(f"backup written and checked: {made} (") and "integrity ok" in out
+    noted = await last_backup(store)
+    assert noted is not None and noted.path == made.resolve() and noted.trigger == "manual"
 
-    # The kept copy is a backup like any other: restoring it brings the replaced data back.
-    [kept_file] = [p for p in (tmp_path / "backups").iterdir() if p.name.startswith("before-restore-")]
-    assert ops_cli.restore(config_for(live, tmp_path), kept_file, now=LATER) == 0
-    restored = sql(pg_cluster, live, "SELECT guild_id, timezone FROM guild_settings ORDER BY guild_id")
-    assert restored == "1|UTC\n2|Asia/Tokyo"
-    assert sql(pg_cluster, live, "SELECT COUNT(*) FROM member_settings") == "0"
-    capsys.readouterr()
-
-
-def test_a_restored_database_takes_new_rows_and_the_bot_starts_on_it(
-    pg_cluster: LocalPostgres, live: str, archive: Path, tmp_path: Path
-) -> None:
-    """Identity sequences come back past the restored ids; the next start finds nothing to migrate."""
-    sql(pg_cluster, live, "INSERT INTO backups (made_at, path, size_bytes, trigger) VALUES (1, 'x', 1, 'manual')")
-    assert ops_cli.restore(config_for(live, tmp_path), archive, now=NOW) == 0
-
-    async def use() -> list[int]:
-        store = await PostgresStore.connect(live)
-        try:
-            await store.execute("INSERT INTO backups (made_at, path, size_bytes, trigger) VALUES (2, 'y', 1, 'manual')")
-            return await store.migrate()
-        finally:
-            await store.close()
-
-    assert asyncio.run(use()) == []
+    assert await asyncio.to_thread(ops_cli.restore, config, made) == 1  # the store is open: a bot is running
+    assert "stop it first" in capsys.readouterr().err
+    await store.close()
+    assert await asyncio.to_thread(ops_cli.restore, config, made, now=NOW) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"restored {made} to postgresql://") and "the database it replaced is kept as" in out
 
 
-def test_restore_into_a_new_empty_database(pg_cluster: LocalPostgres, archive: Path, tmp_path: Path, capsys) -> None:
-    fresh = pg_cluster.create_database("fresh")
-    assert ops_cli.restore(config_for(fresh, tmp_path), archive, now=NOW) == 0
-    line = one_line(capsys.readouterr().out)
-    assert line == f"restored {archive} to {fresh} (schema version {pg_latest_version()})"  # nothing to keep
-    assert sql(pg_cluster, fresh, "SELECT timezone FROM guild_settings") == "Asia/Kolkata"
-    assert files_in(tmp_path / "backups") == []
-
-
-def test_an_older_backup_restores_onto_a_database_migrated_since(pg_cluster: LocalPostgres, tmp_path: Path) -> None:
-    """Back up, upgrade (migrate), restore the older backup: tables the newer schema added go too,
-    so the next start migrates again instead of failing on a table that is already there."""
-    creating = [(v, script) for v, _, script in pg_migration_scripts() if re.search(r"CREATE (TABLE|VIEW)", script)]
-    newest, script = creating[-1]  # the newest migration that adds a table or view
-    added = re.findall(r"CREATE (?:TABLE|VIEW) (?:IF NOT EXISTS )?(\w+)", script)
-    version = newest - 1
-    url = pg_cluster.create_database("old")
-    asyncio.run(fill(url, migrate_to=version))
-    old = tmp_path / "old.pgdump"
-    assert backend_for(config_for(url, tmp_path)).backup(old).schema_version == version
-
-    def present(name: str) -> bool:
-        return sql(pg_cluster, url, f"SELECT to_regclass('public.{name}') IS NOT NULL") == "t"
-
-    async def start() -> None:
-        store = await PostgresStore.connect(url)  # the (upgraded) bot starts: it migrates to the newest
-        await store.close()
-
-    asyncio.run(start())
-    assert all(present(name) for name in added)
-    assert ops_cli.restore(config_for(url, tmp_path), old, now=NOW) == 0
-    assert sql(pg_cluster, url, "SELECT version FROM schema_version") == str(version)
-    assert sql(pg_cluster, url, "SELECT timezone FROM guild_settings") == "Asia/Kolkata"
-    assert not any(present(name) for name in added)
-    asyncio.run(start())  # migrates again, cleanly
-    assert sql(pg_cluster, url, "SELECT version FROM schema_version") == str(pg_latest_version())
-    assert all(present(name) for name in added)
-
-
-def test_a_restore_that_fails_part_way_changes_nothing(pg_cluster: LocalPostgres, tmp_path: Path, capsys) -> None:
-    """The archive has a table `notes` where the live database has a view of that name: its
-    `DROP TABLE IF EXISTS notes` fails after the bot's tables were dropped and some recreated; the
-    one transaction rolls all of it back."""
-    source = pg_cluster.create_database("src")
-    asyncio.run(fill(source))
-    sql(pg_cluster, source, "CREATE TABLE notes (x text)")
-    archive = tmp_path / "with-notes.pgdump"
-    backend_for(config_for(source, tmp_path)).backup(archive)
-
-    live = pg_cluster.create_database("live")
-    asyncio.run(fill(live))
-    sql(pg_cluster, live, "UPDATE guild_settings SET timezone = 'UTC'; CREATE VIEW notes AS SELECT 1 AS x")
-    assert ops_cli.restore(config_for(live, tmp_path), archive, now=NOW) == 1
-    line = one_line(capsys.readouterr().err)
-    assert line.startswith("error: restore failed, the database is as it was: psql: ") and '"notes"' in line
-    assert sql(pg_cluster, live, "SELECT timezone FROM guild_settings") == "UTC"
-    assert sql(pg_cluster, live, "SELECT version FROM schema_version") == str(pg_latest_version())
-    assert sql(pg_cluster, live, "SELECT COUNT(*) FROM member_settings") == "1"
-    assert [p.name.startswith("before-restore-") for p in (tmp_path / "backups").iterdir()] == [True]
-
-
-def test_restore_refuses_while_a_bot_holds_the_database(
-    pg_cluster: LocalPostgres, live: str, archive: Path, tmp_path: Path
-) -> None:
-    sql(pg_cluster, live, "UPDATE guild_settings SET timezone = 'UTC'")
-
-    async def while_open() -> subprocess.CompletedProcess[str]:
-        store = await PostgresStore.connect(live)  # what every bot process (each shard) holds
-        try:
-            return await asyncio.to_thread(run_cli, "restore", str(archive), env=cli_env(live, tmp_path))
-        finally:
-            await store.close()
-
-    result = asyncio.run(while_open())
-    assert result.returncode == 1
-    assert one_line(result.stderr) == (
-        "error: a bot is running against this database; stop it first (nothing was changed)"
-    )
-    assert sql(pg_cluster, live, "SELECT timezone FROM guild_settings") == "UTC"
-    assert files_in(tmp_path / "backups") == []  # not even the copy of the current data
-
-
-def test_a_bot_whose_lock_session_was_cut_takes_the_lock_again(
-    pg_cluster: LocalPostgres, live: str, archive: Path, tmp_path: Path
-) -> None:
-    """A database restart (here: the server ending that one session) must not leave a running bot unguarded."""
-    holders = (
-        "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = 0 "
-        f"AND objid = {RUNNING_LOCK} AND mode = 'ShareLock'"
-    )
-
-    async def cut_and_retry() -> tuple[int, str]:
-        store = await PostgresStore.connect(live)
-        try:
-            [first] = sql(pg_cluster, live, holders).split()
-            sql(pg_cluster, live, f"SELECT pg_terminate_backend({first})")
-            for _ in range(200):  # until the store has taken it again, on a new session
-                if store.holds_running_lock and sql(pg_cluster, live, holders) not in ("", first):
-                    break
-                await asyncio.sleep(0.05)
-            assert store.holds_running_lock
-            result = await asyncio.to_thread(run_cli, "restore", str(archive), env=cli_env(live, tmp_path))
-            return result.returncode, result.stderr
-        finally:
-            await store.close()
-
-    code, err = asyncio.run(cut_and_retry())
-    assert code == 1 and "a bot is running against this database" in err
-    assert sql(pg_cluster, live, holders) == ""  # closed: nothing left holding it
-
-
-def test_a_bot_will_not_start_while_a_restore_holds_the_database(live: str) -> None:
-    async def attempt() -> None:
-        restore = await asyncpg.connect(live)
-        try:
-            assert await restore.fetchval("SELECT pg_try_advisory_lock($1)", RUNNING_LOCK)
-            with pytest.raises(StoreError, match=r"a restore is replacing the database at .*; start the bot when"):
-                await PostgresStore.connect(live)
-        finally:
-            await restore.close()
-        store = await PostgresStore.connect(live)  # the restore is over: it starts
-        await store.close()
-
-    asyncio.run(attempt())
-
-
-@pytest.fixture
-def before(pg_cluster: LocalPostgres, live: str) -> str:
-    """The live data a refused restore must leave as it was."""
-    sql(pg_cluster, live, "UPDATE guild_settings SET timezone = 'UTC'")
-    return sql(pg_cluster, live, "SELECT guild_id, timezone FROM guild_settings")
-
-
-def assert_untouched(pg_cluster: LocalPostgres, live: str, before: str, tmp_path: Path) -> None:
-    assert sql(pg_cluster, live, "SELECT guild_id, timezone FROM guild_settings") == before
-    assert files_in(tmp_path / "backups") == []
-
-
-def test_a_backup_cut_short_is_refused(
-    pg_cluster: LocalPostgres, live: str, archive: Path, before: str, tmp_path: Path
-) -> None:
-    data = archive.read_bytes()
-    short = tmp_path / "short.pgdump"
-    short.write_bytes(data[: len(data) * 2 // 3])
-    result = run_cli("restore", str(short), env=cli_env(live, tmp_path))
-    assert result.returncode == 1
-    line = one_line(result.stderr)
-    assert line.startswith(f"error: {short} is cut short or damaged (pg_restore: ") and line.endswith(
-        "; the copy is incomplete"
-    )
-    assert_untouched(pg_cluster, live, before, tmp_path)
-
-
-@pytest.mark.parametrize(
-    ("content", "words"),
-    [
-        (b"id,name\n1,Dhruv\n" * 50, "is not a backup of a PostgreSQL database (not a pg_dump custom-format archive)"),
-        (b"SQLite format 3\x00" + b"\x00" * 200, "is a backup of an SQLite database, but this bot keeps its data "
-                                                 "in PostgreSQL (DATABASE_URL)"),
-        (b"PGDMP\x01\x0e\x00\x04\x08", "is cut short or damaged (pg_restore: "),
-    ],
-)
-def test_a_file_that_is_no_archive_of_ours_is_refused(
-    pg_cluster: LocalPostgres, live: str, before: str, tmp_path: Path, capsys, content: bytes, words: str
-) -> None:
-    file = tmp_path / "file.bin"
-    file.write_bytes(content)
-    assert ops_cli.restore(config_for(live, tmp_path), file, now=NOW) == 1
-    assert words in one_line(capsys.readouterr().err)
-    assert_untouched(pg_cluster, live, before, tmp_path)
-
-
-def test_an_archive_from_a_newer_bot_is_refused(
-    pg_cluster: LocalPostgres, live: str, before: str, tmp_path: Path, capsys
-) -> None:
-    newer = pg_cluster.create_database("newer")
-    asyncio.run(fill(newer))
-    sql(pg_cluster, newer, f"UPDATE schema_version SET version = {pg_latest_version() + 1}")
-    file = tmp_path / "newer.pgdump"
-    pg_dump = find_tool("pg_dump")
-    subprocess.run([str(pg_dump), "--format=custom", f"--file={file}", f"--dbname={newer}"], check=True)
-    assert ops_cli.restore(config_for(live, tmp_path), file, now=NOW) == 1
-    line = one_line(capsys.readouterr().err)
-    assert "is from a newer version of the bot" in line and f"schema version {pg_latest_version() + 1};" in line
-    assert_untouched(pg_cluster, live, before, tmp_path)
-
-
-def test_an_archive_of_some_other_database_is_refused(
-    pg_cluster: LocalPostgres, live: str, before: str, tmp_path: Path, capsys
-) -> None:
-    other = pg_cluster.create_database("other")
-    sql(pg_cluster, other, "CREATE TABLE notes (x text); INSERT INTO notes VALUES ('hello')")
-    file = tmp_path / "other.pgdump"
-    subprocess.run([str(find_tool("pg_dump")), "--format=custom", f"--file={file}", f"--dbname={other}"],
-                   check=True)
-    assert ops_cli.restore(config_for(live, tmp_path), file, now=NOW) == 1
-    assert "is not a Little Things bot database (schema version 0)" in one_line(capsys.readouterr().err)
-    assert_untouched(pg_cluster, live, before, tmp_path)
-
-
-def test_a_missing_backup_file_is_one_line(live: str, tmp_path: Path, capsys) -> None:
-    assert ops_cli.restore(config_for(live, tmp_path), tmp_path / "nope.pgdump", now=NOW) == 1
-    assert "no such file" in one_line(capsys.readouterr().err)
-    assert ops_cli.restore(config_for(live, tmp_path), tmp_path, now=NOW) == 1
-    assert "is a folder, not a backup file" in one_line(capsys.readouterr().err)
-
-
-def test_a_sqlite_backup_restored_into_postgresql_is_refused_even_when_whole(
-    live: str, before: str, pg_cluster: LocalPostgres, tmp_path: Path, capsys
-) -> None:
-    file = tmp_path / "real.sqlite3"
-    conn = sqlite3.connect(file)
-    conn.execute("CREATE TABLE timers (x)")
-    conn.commit()
-    conn.close()
-    assert ops_cli.restore(config_for(live, tmp_path), file, now=NOW) == 1
-    assert "migrate-to-postgres" in one_line(capsys.readouterr().err)
-    assert_untouched(pg_cluster, live, before, tmp_path)
+def test_pruning_keeps_each_kind_apart(tmp_path: Path) -> None:
+    names = [f"littlethings-2026030{d}-180000{suffix}" for d in range(1, 5) for suffix in (".sqlite3", PG_SUFFIX)]
+    for name in [*names, "replaced-20260301-180000.pgdump", "notes.txt"]:
+        (tmp_path / name).write_text("x")
+    removed = prune(tmp_path, 2, PG_SUFFIX)
+    assert sorted(p.name for p in removed) == [f"littlethings-2026030{d}-180000{PG_SUFFIX}" for d in (1, 2)]
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert len([n for n in left if n.endswith(".sqlite3")]) == 4 and "replaced-20260301-180000.pgdump" in left

@@ -19,7 +19,7 @@ from __future__ import annotations
 import string
 import tomllib
 from collections.abc import Iterator, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +40,14 @@ class MissingMessage(KeyError):
 
 def language_of(locale: object) -> str:
     """`hi` for any Hindi locale (`hi`, `hi-IN`, discord.Locale.hindi), else English."""
-    text = str(getattr(locale, "value", locale) or "").replace("_", "-").casefold()
-    language = text.split("-", 1)[0]
+    value = getattr(locale, "value", locale)
+    return _language_of_text(value) if isinstance(value, str) else DEFAULT
+
+
+@lru_cache(maxsize=256)
+def _language_of_text(text: str) -> str:
+    """Cached: every message of every answer asks, with one of a few dozen locale names."""
+    language = text.replace("_", "-").casefold().split("-", 1)[0]
     return language if language in LANGUAGES else DEFAULT
 
 
@@ -84,8 +90,14 @@ def placeholders(message: Message) -> frozenset[str]:
 
 
 def plural_form(language: str, count: float) -> str:
-    form: str = Locale.parse(language).plural_form(count)
+    form: str = _locale(language).plural_form(count)
     return form
+
+
+@cache
+def _locale(language: str) -> Locale:
+    """Parsed once: `Locale.parse` costs more than the plural rule it is asked for."""
+    return Locale.parse(language)
 
 
 def t(locale: object, key: str, /, **params: Any) -> str:

@@ -58,6 +58,7 @@ class RestCall:
     response: Any = None
     violation: Violation | None = None
     injected: bool = False
+    checked: bool = False  # held against the spec when it came (see LocalDiscord.check_unchecked)
 
     def __repr__(self) -> str:
         return f"<RestCall #{self.seq} {self.method} {self.path} -> {self.status}>"

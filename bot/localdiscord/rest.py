@@ -171,7 +171,14 @@ class RestApi:
         return request.headers.get("Authorization") == f"Bot {self.fake.token}"
 
     def _problems(self, call: RestCall) -> list[Problem]:
-        if call.route is None or call.json is None or not self.fake.validate_bodies:
+        if not self.fake.validate_bodies:
+            return []
+        call.checked = True
+        return self.problems_of(call)
+
+    def problems_of(self, call: RestCall) -> list[Problem]:
+        """What Discord would refuse in this call's body: the spec, then the limits it does not state."""
+        if call.route is None or call.json is None:
             return []
         problems = self.fake.spec.validate(call.method, call.route, call.json)
         body = call.json

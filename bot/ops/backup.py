@@ -8,9 +8,8 @@ failure (full disk, a file cut short) leaves no file that looks like a backup.
 Restoring checks the file before anything is touched, refuses while a bot holds the database (see
 `bot.ops.dblock`), keeps the replaced database beside it and swaps by rename.
 
-Each store backend has its own `BackupBackend`, chosen by `backend_for`: `SqliteBackup` here
-(`.sqlite3` files), and with `DATABASE_URL` the `PostgresBackup` of `bot.ops.pg_backup`
-(`pg_dump --format=custom` archives, `.pgdump`). Each refuses the other's files with one line.
+Each store backend has its own `BackupBackend`, chosen by `backend_for`: this SQLite one, and
+`bot.ops.pg_backup` (`pg_dump --format=custom`, `pg_restore`) when the store is PostgreSQL.
 """
 
 from __future__ import annotations
@@ -29,13 +28,12 @@ from typing import Protocol
 
 from bot.config import Config
 from bot.ops.dblock import DatabaseLock, DatabaseLockedError
+from bot.store.backups import record_backup_sync
 from bot.store.core import latest_version
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BACKUP_PREFIX = "littlethings-"
 BACKUP_SUFFIX = ".sqlite3"
-_AUTO_NAME = re.compile(r"^littlethings-\d{8}-\d{6}(\.sqlite3|\.pgdump)$")
-PG_DUMP_MAGIC = b"PGDMP"
 BUSY_TIMEOUT_S = 10.0
 
 
@@ -64,10 +62,11 @@ class DatabaseCheck:
 class RestoreResult:
     check: DatabaseCheck
     replaced: Path | None  # where the database that was there before now lives
+    into: str  # the database restored into: its file, or its PostgreSQL address (without a password)
 
 
 class BackupBackend(Protocol):
-    suffix: str  # of the automatic backups' file names
+    suffix: str  # of the files this backend writes: `.sqlite3`, `.pgdump`
 
     def backup(self, dest: Path) -> DatabaseCheck: ...
 
@@ -75,42 +74,37 @@ class BackupBackend(Protocol):
 
     def restore(self, file: Path, *, now: datetime) -> RestoreResult: ...
 
+    def record_manual(self, *, made_at: datetime, path: Path, size_bytes: int) -> bool: ...
+
 
 def backend_for(config: Config) -> BackupBackend:
-    """The backend for the configured store.
-
-    With PostgreSQL the community state lives there, so that is what is dumped; a copy of the
-    local SQLite file would hold only the content pack, which the bot rebuilds at start.
-    """
+    """The backend for the configured store: the community state is where DATABASE_URL says, or in
+    the SQLite file (a copy of the local file would hold only the content pack with PostgreSQL)."""
     if config.database_url is not None:
-        from bot.ops.pg_backup import PostgresBackup  # asyncpg and the client tools only when used
+        from bot.ops.pg_backup import PostgresBackup
 
-        return PostgresBackup(config.database_url, default_backup_dir(config))
+        return PostgresBackup(config.database_url, keep_dir=backup_folder(config))
     return SqliteBackup(config.database_path)
 
 
-def default_backup_dir(config: Config) -> Path:
-    """BACKUP_DIR, else `backups` beside the database file."""
+def backup_folder(config: Config) -> Path:
+    """`BACKUP_DIR`, or a `backups` folder beside the database file."""
     return config.backup_dir or config.database_path.parent / "backups"
 
 
 def backup_name(moment: datetime, suffix: str = BACKUP_SUFFIX) -> str:
-    """`littlethings-20260302-180000.sqlite3` (UTC; `.pgdump` with PostgreSQL): names sort in time order."""
+    """`littlethings-20260302-180000.sqlite3` (UTC): names sort in time order; `prune` keeps the newest."""
     return f"{BACKUP_PREFIX}{moment.strftime('%Y%m%d-%H%M%S')}{suffix}"
 
 
-def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` automatic backups of each kind (`.sqlite3`, `.pgdump`) in `folder`.
-
-    Other files (a hand-named backup, a `before-restore-` copy) are never touched.
-    """
+def prune(folder: Path, keep: int, suffix: str = BACKUP_SUFFIX) -> list[Path]:
+    """Delete all but the newest `keep` automatic backups of one kind (`suffix`) in `folder`; other
+    files, backups of the other kind among them, are never touched."""
     if keep < 1:
         raise ValueError("keep at least one backup")
-    kinds: dict[str, list[Path]] = {}
-    for path in folder.glob(f"{BACKUP_PREFIX}*"):
-        if (match := _AUTO_NAME.match(path.name)) is not None:
-            kinds.setdefault(match.group(1), []).append(path)
-    doomed = [path for found in kinds.values() for path in sorted(found)[:-keep]]
+    auto_name = re.compile(rf"^{re.escape(BACKUP_PREFIX)}\d{{8}}-\d{{6}}{re.escape(suffix)}$")
+    found = sorted(p for p in folder.glob(f"{BACKUP_PREFIX}*{suffix}") if auto_name.match(p.name))
+    doomed = found[:-keep]
     for path in doomed:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
@@ -122,6 +116,10 @@ class SqliteBackup:
 
     def __init__(self, database: Path) -> None:
         self.database = database
+
+    def record_manual(self, *, made_at: datetime, path: Path, size_bytes: int) -> bool:
+        """Note a `python -m bot backup` in the database's `backups` table (for /admin status)."""
+        return record_backup_sync(self.database, made_at=made_at, path=path, size_bytes=size_bytes)
 
     # -- backup ----------------------------------------------------------------------------------
 
@@ -138,19 +136,19 @@ class SqliteBackup:
         partial = dest.with_name(f".{dest.name}.partial")
         try:
             dest.parent.mkdir(parents=True, exist_ok=True)
-            _remove(partial)
+            remove_partial(partial)
             version, rows = self._copy_to(partial)
             check = self.check(partial, expect_rows=rows)
             if check.schema_version != version:
                 raise BackupError(f"the copy has schema version {check.schema_version}, the database {version}")
-            _fsync(partial)
+            fsync_file(partial)
             os.replace(partial, dest)
-            _fsync_dir(dest.parent)
+            fsync_dir(dest.parent)
         except BackupError as exc:
-            _remove(partial)
+            remove_partial(partial)
             raise BackupError(f"backup failed, nothing was kept: {exc}") from exc
         except (OSError, sqlite3.Error) as exc:
-            _remove(partial)
+            remove_partial(partial)
             raise BackupError(f"backup failed, nothing was kept: could not write {dest}: {_reason(exc)}") from exc
         return DatabaseCheck(dest, check.schema_version, dest.stat().st_size, check.rows)
 
@@ -183,10 +181,10 @@ class SqliteBackup:
         size = file.stat().st_size
         with file.open("rb") as handle:
             header = handle.read(100)
-        if header.startswith(PG_DUMP_MAGIC):
+        if header.startswith(b"PGDMP"):
             raise BackupError(
-                f"{file} is a backup of a PostgreSQL database (pg_dump), but this bot keeps its data in "
-                f"SQLite: set DATABASE_URL to the PostgreSQL database to restore it there"
+                f"{file} is a backup of PostgreSQL (a pg_dump archive), but this bot's store is the SQLite file: "
+                "set DATABASE_URL to restore it into PostgreSQL"
             )
         if not header.startswith(SQLITE_HEADER):
             raise BackupError(f"{file} is not a database (not an SQLite file)")
@@ -239,23 +237,24 @@ class SqliteBackup:
         try:
             try:
                 self.database.parent.mkdir(parents=True, exist_ok=True)
-                _remove(staged)
+                remove_partial(staged)
                 shutil.copyfile(file, staged)
                 check = self.check(staged)
             except FileNotFoundError as exc:
                 raise BackupError(f"{file}: no such file") from exc
             except BackupError as exc:
                 raise BackupError(str(exc).replace(str(staged), str(file))) from exc
-            _fsync(staged)
+            fsync_file(staged)
             replaced = self._set_aside(now) if self.database.exists() else None
             os.replace(staged, self.database)
-            _fsync_dir(self.database.parent)
+            fsync_dir(self.database.parent)
         except OSError as exc:
             raise BackupError(f"restore failed: {_reason(exc)}") from exc
         finally:
-            _remove(staged)
+            remove_partial(staged)
             lock.release()
-        return RestoreResult(DatabaseCheck(self.database, check.schema_version, check.size_bytes, check.rows), replaced)
+        restored = DatabaseCheck(self.database, check.schema_version, check.size_bytes, check.rows)
+        return RestoreResult(restored, replaced, str(self.database))
 
     def _set_aside(self, now: datetime) -> Path:
         """Fold the current database's WAL into it, then move it (and any leftovers) aside."""
@@ -324,13 +323,14 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def _remove(path: Path) -> None:
+def remove_partial(path: Path) -> None:
+    """Remove a file being written and whatever SQLite left beside it."""
     for candidate in (path, Path(f"{path}-journal"), Path(f"{path}-wal"), Path(f"{path}-shm")):
         with contextlib.suppress(FileNotFoundError):
             candidate.unlink()
 
 
-def _fsync(path: Path) -> None:
+def fsync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -338,9 +338,9 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
-        _fsync(folder)
+        fsync_file(folder)
 
 
 def _size(n: int) -> str:

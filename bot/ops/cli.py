@@ -15,9 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import Config
-from bot.ops.backup import BackupError, backend_for, backup_name, default_backup_dir
-from bot.store.backups import record_backup_sync
-from bot.store.postgres import redact
+from bot.ops.backup import BackupError, backend_for, backup_folder, backup_name
 
 EXIT_FAILED = 1
 
@@ -26,13 +24,13 @@ def backup(config: Config, file: Path | None, *, now: datetime | None = None) ->
     now = now or datetime.now(UTC)
     try:
         backend = backend_for(config)
-        dest = file if file is not None else default_backup_dir(config) / backup_name(now, backend.suffix)
+        dest = file if file is not None else backup_folder(config) / backup_name(now, backend.suffix)
         check = backend.backup(dest)
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     try:
-        _note_backup(config, made_at=now, path=check.path.resolve(), size_bytes=check.size_bytes)
+        backend.record_manual(made_at=now, path=check.path.resolve(), size_bytes=check.size_bytes)
     except Exception as exc:  # the copy is good; only /admin status will not know about it
         print(f"warning: the backup is fine but could not be noted in the database: {exc}", file=sys.stderr)
     print(f"backup written and checked: {check.summary()}")
@@ -45,26 +43,9 @@ def restore(config: Config, file: Path, *, now: datetime | None = None) -> int:
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    if config.database_url is not None:
-        kept = f"; the data it replaced is kept in {result.replaced}" if result.replaced else ""
-        where = redact(config.database_url)
-    else:
-        kept = f"; the database it replaced is kept as {result.replaced}" if result.replaced else ""
-        where = str(config.database_path)
-    print(f"restored {file} to {where} (schema version {result.check.schema_version}){kept}")
+    kept = f"; the database it replaced is kept as {result.replaced}" if result.replaced else ""
+    print(f"restored {file} to {result.into} (schema version {result.check.schema_version}){kept}")
     return 0
-
-
-def _note_backup(config: Config, *, made_at: datetime, path: Path, size_bytes: int) -> None:
-    """In the `backups` table /admin status reads: the SQLite file, or PostgreSQL with DATABASE_URL."""
-    if config.database_url is None:
-        record_backup_sync(config.database_path, made_at=made_at, path=path, size_bytes=size_bytes)
-        return
-    from bot.ops.pg_backup import run_sync
-    from bot.store.backups import record_backup_at
-
-    url = config.database_url
-    run_sync(lambda: record_backup_at(url, made_at=made_at, path=path, size_bytes=size_bytes))
 
 
 def healthcheck(config: Config, *, attempts: int = 1, wait: float = 5.0, timeout: float = 5.0) -> int:

@@ -1,9 +1,9 @@
 """Where a running bot feeds `BotMetrics` and answers `/healthz`.
 
 Three taps, all outside the handlers' own code:
-- `trace_config`: aiohttp's request tracing on discord.py's HTTP session (interaction answers use
-  the same session), so every REST call, every 429 and the moment an interaction's first answer
-  is accepted are seen in one place.
+- `rest_observer`: watches every answer to discord.py's HTTP session (`bot.http_watch`; interaction
+  answers use the same session), so every REST call, every 429 and the moment an interaction's
+  first answer is accepted are seen in one place.
 - `LittleThingsBot.dispatch` calls `interaction_seen` when an interaction arrives (the clock for
   the answer latency starts there).
 - `OpsTree.interaction_check` names the guild and command for the log lines of that interaction.
@@ -15,13 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from types import SimpleNamespace
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import discord
 from discord import app_commands
 
+from bot.http_watch import ResponseObserver
 from bot.ops.logs import current_command, current_guild
 from bot.ops.metrics import BotMetrics
 from bot.store import timers as timer_store
@@ -36,22 +36,15 @@ HEALTH_STORE_TIMEOUT = 2.0
 TRIVIA_COG = "Trivia"
 
 
-def trace_config(metrics: BotMetrics) -> aiohttp.TraceConfig:
-    trace = aiohttp.TraceConfig()
-
-    async def on_request_end(
-        session: aiohttp.ClientSession, context: SimpleNamespace, params: aiohttp.TraceRequestEndParams
-    ) -> None:
-        path = params.url.path
-        status = params.response.status
-        metrics.rest_response(params.method, path, status)
+def rest_observer(metrics: BotMetrics) -> ResponseObserver:
+    def observe(method: str, path: str, status: int, headers: Mapping[str, str]) -> None:
+        metrics.rest_response(method, path, status)
         if status < 300 and path.endswith("/callback") and "/interactions/" in path:
             interaction_id = path.split("/interactions/", 1)[1].split("/", 1)[0]
             if interaction_id.isdigit():
                 metrics.interaction_answered(int(interaction_id))
 
-    trace.on_request_end.append(on_request_end)
-    return trace
+    return observe
 
 
 def interaction_label(interaction: discord.Interaction) -> str:

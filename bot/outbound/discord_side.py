@@ -5,8 +5,8 @@ Cogs call `bot.sender.post(...)`, `.edit(...)`, `.dm(...)` and `.create_event(..
 and errors come back to the caller exactly as discord.py raised them (`discord.Forbidden` for a
 refused post, so the callers' handling of refusals stays where it is).
 
-`trace_config` gives discord.py's HTTP session an aiohttp trace: every answer, interaction routes
-included, is counted by the `RequestMeter`, and a 429 that happens anyway holds the scheduler's
+`rate_limit_observer` watches discord.py's HTTP session (`bot.http_watch`): every answer, interaction
+routes included, is counted by the `RequestMeter`, and a 429 that happens anyway holds the scheduler's
 lane (or everything, for a global one) for the time Discord asked. discord.py itself waits that
 long and retries the request once per 429, so obeying costs one retry, never a storm.
 """
@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-import aiohttp
 import discord
 
+from bot.http_watch import ResponseObserver
 from bot.outbound.meter import RequestMeter
 from bot.outbound.pacer import Lane, Priority
 from bot.outbound.runner import Outbound
@@ -43,22 +44,18 @@ def lane_of(method: str, path: str) -> Lane | None:
     return None
 
 
-def trace_config(meter: RequestMeter, outbound: Outbound) -> aiohttp.TraceConfig:
-    """An aiohttp trace that feeds every answer to `meter` and every 429 to the scheduler."""
-    trace = aiohttp.TraceConfig()
+def rate_limit_observer(meter: RequestMeter, outbound: Outbound) -> ResponseObserver:
+    """Feeds every answer to `meter` and every 429 to the scheduler."""
 
-    async def on_request_end(
-        session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestEndParams
-    ) -> None:
-        hit = meter.observe(params.response.status, params.response.headers)
+    def observe(method: str, path: str, status: int, headers: Mapping[str, str]) -> None:
+        hit = meter.observe(status, headers)
         if hit is None or hit.scope == "shared":
             return
-        lane = None if hit.scope == "global" else lane_of(params.method.upper(), params.url.path)
+        lane = None if hit.scope == "global" else lane_of(method.upper(), path)
         if hit.scope == "global" or lane is not None:
             outbound.pause(lane, hit.retry_after)
 
-    trace.on_request_end.append(on_request_end)
-    return trace
+    return observe
 
 
 class Sender:

@@ -1,6 +1,6 @@
 """What the bot's own REST traffic looked like, counted from the answers: 429s, invalid requests, rate.
 
-Fed by the Discord side (an aiohttp trace on discord.py's session sees every answer, interaction
+Fed by the Discord side (`bot.http_watch` on discord.py's session sees every answer, interaction
 callbacks and followups included). The invalid-request count follows the rule Cloudflare applies
 to bots, as Discord documents it: 401, 403 and 429 answers (429s of scope `shared` excepted)
 within 10 minutes; 10,000 of them ban the bot's address for an hour.

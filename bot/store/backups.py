@@ -60,24 +60,3 @@ def record_backup_sync(database: Path, *, made_at: datetime, path: Path, size_by
         return True
     finally:
         conn.close()
-
-
-async def record_backup_at(url: str, *, made_at: datetime, path: Path, size_bytes: int) -> bool:
-    """`record_backup_sync` for PostgreSQL (DATABASE_URL): the `backups` table /admin status reads is there.
-
-    A bare one-connection pool rather than `PostgresStore.connect`: noting a line must neither
-    migrate the database nor count as a process using it (a restore would wait for it).
-    """
-    import asyncpg
-
-    from bot.store.postgres import PostgresStore
-
-    pool = await asyncpg.create_pool(url, min_size=1, max_size=1)
-    try:
-        store = PostgresStore(pool, url)
-        if not await store.fetch_value("SELECT to_regclass('backups') IS NOT NULL"):
-            return False
-        await record_backup(store, made_at=made_at, path=path, size_bytes=size_bytes, timer_key=None)
-        return True
-    finally:
-        await pool.close()

@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 MIGRATION_LOCK = 0x4C54_4D49  # "LTMI": one advisory lock id for "someone is migrating"
 RUNNING_LOCK = 0x4C54_5255  # "LTRU": held shared by every process using the database, exclusively by a restore
+BOT_APPLICATION_NAME = "littlethings-bot"
+"""What the bot's connections call themselves in pg_stat_activity: a restore refuses while any is there."""
 POOL_MAX_SIZE = 10
 COMMAND_TIMEOUT = 10.0
 
@@ -327,14 +329,17 @@ class PostgresStore(Store):
         First of all it takes `RUNNING_LOCK` shared: a restore in progress makes this refuse.
         """
         try:
-            holder = await asyncpg.connect(url, command_timeout=COMMAND_TIMEOUT)
+            holder = await asyncpg.connect(
+                url, command_timeout=COMMAND_TIMEOUT, server_settings={"application_name": BOT_APPLICATION_NAME}
+            )
         except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
             raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
         try:
             if not await holder.fetchval("SELECT pg_try_advisory_lock_shared($1)", RUNNING_LOCK):
                 raise StoreError(f"a restore is replacing the database at {redact(url)}; start the bot when it is done")
             pool = await asyncpg.create_pool(
-                url, min_size=1, max_size=max_size, command_timeout=COMMAND_TIMEOUT, init=_init_connection
+                url, min_size=1, max_size=max_size, command_timeout=COMMAND_TIMEOUT, init=_init_connection,
+                server_settings={"application_name": BOT_APPLICATION_NAME},
             )
         except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
             await _close_quietly(holder)
@@ -385,7 +390,10 @@ class PostgresStore(Store):
         pause = 0.5
         while not self._closing:
             try:
-                holder = await asyncpg.connect(self.url, command_timeout=COMMAND_TIMEOUT)
+                holder = await asyncpg.connect(
+                    self.url, command_timeout=COMMAND_TIMEOUT,
+                    server_settings={"application_name": BOT_APPLICATION_NAME},
+                )
             except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 holder = None
             if holder is not None:
@@ -406,7 +414,7 @@ class PostgresStore(Store):
 
     async def user_version(self) -> int:
         async with self.pool.acquire() as raw:
-            return await _schema_version(raw)
+            return await schema_version(raw)
 
     async def migrate(self, target: int | None = None) -> list[int]:
         scripts = pg_migration_scripts()
@@ -419,7 +427,7 @@ class PostgresStore(Store):
                     "CREATE TABLE IF NOT EXISTS schema_version "
                     "(id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)"
                 )
-                current = await _schema_version(raw)
+                current = await schema_version(raw)
                 if current > len(scripts):
                     raise StoreError(
                         f"the database is at schema version {current}, newer than this code knows ({len(scripts)})"
@@ -429,7 +437,7 @@ class PostgresStore(Store):
                     break
                 async with raw.transaction():
                     await raw.execute("SELECT pg_advisory_xact_lock($1)", MIGRATION_LOCK)
-                    if version <= await _schema_version(raw):
+                    if version <= await schema_version(raw):
                         continue  # another process got there first
                     log.info("applying PostgreSQL migration %04d_%s", version, name)
                     await raw.execute(sql)
@@ -493,7 +501,8 @@ async def _init_connection(raw: asyncpg.Connection) -> None:
     await raw.execute("SET lock_timeout = '5s'")
 
 
-async def _schema_version(raw: asyncpg.Connection) -> int:
+async def schema_version(raw: asyncpg.Connection) -> int:
+    """The migration version recorded in the database (0: none applied, or not a bot database)."""
     exists = await raw.fetchval("SELECT to_regclass('schema_version') IS NOT NULL")
     if not exists:
         return 0

@@ -65,11 +65,11 @@ OPEN_REPORTS_SQL = """
     ORDER BY t.reports DESC, t.first_at, t.question_id
     LIMIT ?
 """
-# The reasons shown with one reported question (a range of the reasons index); one query per
-# question of the page, as portable SQL (SQLite's json_group_array has no PostgreSQL twin).
+# The reasons shown with the reported questions of a page, in one query (ranges of the reasons
+# index, one per question); portable SQL (SQLite's json_group_array has no PostgreSQL twin).
 OPEN_REPORT_REASONS_SQL = """
-    SELECT reason FROM trivia_reports
-    WHERE guild_id = ? AND question_id = ? AND resolved_at IS NULL AND reason > ''
+    SELECT question_id, reason FROM trivia_reports
+    WHERE guild_id = ? AND question_id IN ({marks}) AND resolved_at IS NULL AND reason > ''
 """
 _QUESTION_COLUMNS = "id, season, difficulty, question, answer, aliases, wrong, source, origin"
 
@@ -702,12 +702,12 @@ class TriviaStore:
     async def open_reports(self, guild_id: int, *, limit: int = 10) -> list[ReportSummary]:
         """Questions with unresolved reports from this guild, most reported first."""
         rows = await self._store.fetch_page(OPEN_REPORTS_SQL, (guild_id, limit))
-        reasons = {
-            r["question_id"]: [found[0] for found in await self._store.fetch_page(
-                OPEN_REPORT_REASONS_SQL, (guild_id, r["question_id"])
-            )]
-            for r in rows
-        }
+        reasons: dict[str, list[str]] = {}
+        if rows:
+            ids = [r["question_id"] for r in rows]
+            sql = OPEN_REPORT_REASONS_SQL.format(marks=",".join("?" * len(ids)))
+            for question_id, reason in await self._store.fetch_page(sql, (guild_id, *ids)):
+                reasons.setdefault(question_id, []).append(reason)
         return [
             ReportSummary(r["question_id"], r["question"], r["answer"], r["reports"],
                           tuple(reasons.get(r["question_id"], ())), _dt(r["first_at"]))

@@ -48,10 +48,10 @@ def backend(request: pytest.FixtureRequest) -> str:
 # cast, search, wording tables, the harness itself) read the local SQLite content file either way,
 # so running them twice would double the suite's time and test nothing new.
 POSTGRES_MODULES = {
+    "test_backup_restore",
     "test_hindi_member", "test_ops", "test_postgres_restart", "test_qotd", "test_qotd_fall_back", "test_refused_posts",
     "test_releases", "test_replays", "test_shards", "test_shards_processes", "test_spoilers",
     "test_spoilers_store", "test_trivia_community", "test_trivia_games", "test_watchparty",
-    "test_backup_restore",
 }
 
 

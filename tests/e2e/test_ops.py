@@ -71,7 +71,8 @@ async def test_healthz_and_metrics_count_what_the_bot_does(
         assert sample(text, "littlethings_answer_latency_seconds_bucket", command="about", le="+Inf") == 2
         callback = "/interactions/{id}/{token}/callback"
         assert sample(text, "littlethings_rest_requests_total", route=callback, method="POST", status="200") == 3
-        assert sample(text, "littlethings_rest_requests_total", route="/users/@me", method="GET") == 1
+        sync = "/applications/{id}/guilds/{id}/commands"  # not an interaction: a plain REST call at start
+        assert sample(text, "littlethings_rest_requests_total", route=sync, method="PUT", status="200") == 1
         assert sample(text, "littlethings_store_query_seconds_count", kind="read") > 0
         assert sample(text, "littlethings_gateway_connected") == 1
         assert sample(text, "littlethings_timers_pending") == 0
@@ -171,8 +172,8 @@ def field(embed: dict, name: str) -> str:
     return next(f["value"] for f in embed["fields"] if f["name"] == name)
 
 
-def suffix(config: Config) -> str:
-    """Backups are SQLite files, or pg_dump archives when the store is PostgreSQL."""
+def suffix_of(config: Config) -> str:
+    """Backups of the SQLite file are `.sqlite3`; pg_dump archives of a PostgreSQL store are `.pgdump`."""
     return ".pgdump" if config.database_url else ".sqlite3"
 
 
@@ -194,12 +195,12 @@ async def test_admin_status_for_the_owner_only(fake: LocalDiscord, bot: LittleTh
     assert field(embed, "Version") == "0.1.0"
 
     await fake.slash("watchparty create", title="Rewatch", when="in 2 hours", timezone="UTC", reminders="1h")
-    manual = f"manual{suffix(config)}"
-    assert ops_cli.backup(config, config.database_path.parent / manual) == 0  # noted where the bot reads it
+    manual = config.database_path.parent / f"manual{suffix_of(config)}"
+    assert await asyncio.to_thread(ops_cli.backup, config, manual) == 0
     embed = (await fake.slash("admin status", user="owner")).embed
     assert embed["description"] == "No warnings."
     assert field(embed, "Timers pending").startswith("1 (next <t:")
-    assert field(embed, "Last backup") == f"0 min ago (`{manual}`)"
+    assert field(embed, "Last backup") == f"0 min ago (`{manual.name}`)"
 
 
 def backups_in(folder: Path) -> list[str]:
@@ -210,8 +211,8 @@ async def test_automatic_backups_neither_skip_nor_double_across_restarts(
     fake: LocalDiscord, config: Config, clock: VirtualClock, tmp_path: Path
 ) -> None:
     folder = tmp_path / "backups"
-    kind = suffix(config)
     auto = config.with_overrides(backup_dir=folder, backup_every=timedelta(days=1), backup_keep=2)
+    kind = suffix_of(config)
     async with run_bot(fake, auto, clock=clock) as bot:
         await bot.timers.wait_idle()
         assert backups_in(folder) == [f"littlethings-20260302-180000{kind}"]  # the first one at once
@@ -232,10 +233,9 @@ async def test_automatic_backups_neither_skip_nor_double_across_restarts(
         [pending] = [t for t in await bot.timers.list_group("backup") if t.state == "pending"]
         assert pending.due_at == clock.now() + timedelta(days=1)
         made = [row[0] for row in await bot.store.fetch_all("SELECT timer_key FROM backups ORDER BY made_at")]
-
     assert len(made) == len(set(made)) == 4
-    check = backend_for(config).check(folder / f"littlethings-20260307-230000{kind}")  # reads it whole
-    assert check.rows["backups"] == 3  # the fourth was noted after its own copy was made
+    last = backend_for(auto).check(folder / f"littlethings-20260307-230000{kind}")  # whole, and of this version
+    assert last.rows["backups"] == 3  # made from the snapshot before the fourth was noted
 
 
 async def test_a_429_shows_in_metrics_and_as_a_status_warning(
