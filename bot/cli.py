@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "restore",
         help="put a backup in place of the database (the bot must be stopped)",
         description="Check FILE, then replace the database with it; the replaced one is kept beside it "
-        "(with DATABASE_URL: dumped to BACKUP_DIR/before-restore-<UTC time>.pgdump first).",
+        "(with DATABASE_URL: dumped to BACKUP_DIR/replaced-<UTC time>.pgdump first).",
     )
     restore.add_argument("file", type=Path, help="the backup to restore")
     health = sub.add_parser("healthcheck", help="exit 0 if the running bot's /healthz answers healthy (for watchdogs)")
