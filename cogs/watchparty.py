@@ -13,6 +13,7 @@ import io
 import logging
 import re
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, cast
 from zoneinfo import ZoneInfo
 
@@ -303,12 +304,8 @@ class WatchParty(commands.Cog):
         assert interaction.guild_id is not None
         locale = lang(interaction)
         watched = await self.bot.members.spoiler_season(interaction.guild_id, interaction.user.id)
-        lines = []
-        for party in await event_store.upcoming_with_going(self.bot.store, interaction.guild_id):
-            repeat = " · " + t(locale, "watchparty.weekly") if party.repeat == "weekly" else ""
-            title = spoilers.party_title(f"**{party.title}**", party.season, watched)
-            lines.append(f"`#{party.id}` {title}: {when_line(party.starts_at)} · "
-                         + t(locale, "watchparty.going_count", count=party.going) + repeat)
+        parties = await event_store.upcoming_with_going(self.bot.store, interaction.guild_id)
+        lines = [listing_line(party, locale, watched) for party in parties]
         embed = discord.Embed(
             title=t(locale, "watchparty.list_title"),
             colour=discord.Colour.blurple(),
@@ -708,6 +705,17 @@ class WatchParty(commands.Cog):
         if episode is not None and await content_store.get_episode(self.bot.store, season, episode) is None:
             count = len(await content_store.list_episodes(self.bot.store, season))
             raise NotFoundError(key="watchparty.no_episode", season=season, count=count, episode=episode)
+
+
+@lru_cache(maxsize=4096)
+def listing_line(party: event_store.PartyListing, locale: str, watched: int | None) -> str:
+    """One party's line of `/watchparty list`, remembered by everything it shows (the listing, the
+    reader's language and spoiler level): a page is mostly the same 25 lines, asked for again and again
+    until a party or its RSVPs change, and writing a line costs more than finding it."""
+    repeat = " · " + t(locale, "watchparty.weekly") if party.repeat == "weekly" else ""
+    title = spoilers.party_title(f"**{party.title}**", party.season, watched)
+    return (f"`#{party.id}` {title}: {when_line(party.starts_at)} · "
+            + t(locale, "watchparty.going_count", count=party.going) + repeat)
 
 
 async def setup(bot: LittleThingsBot) -> None:
