@@ -18,6 +18,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from bot.app import LittleThingsBot
 from bot.config import Config
 from bot.localpg import LocalPostgres
 from bot.ops import cli as ops_cli
@@ -344,6 +345,20 @@ def test_a_bot_whose_lock_session_was_cut_takes_the_lock_again(
     code, err = asyncio.run(cut_and_retry())
     assert code == 1 and "a bot is running against this database" in err
     assert sql(pg_cluster, live, holders) == ""  # closed: nothing left holding it
+
+
+async def test_the_real_bot_refuses_to_start_while_a_restore_holds_postgresql(live: str, tmp_path: Path) -> None:
+    restore = await asyncpg.connect(live)
+    try:
+        assert await restore.fetchval("SELECT pg_try_advisory_lock($1)", RUNNING_LOCK)
+        bot = LittleThingsBot(config_for(live, tmp_path))
+        try:
+            with pytest.raises(StoreError, match=r"^a restore is replacing the database at postgresql://.*; start the"):
+                await bot.setup_hook()
+        finally:
+            await bot.close()
+    finally:
+        await restore.close()
 
 
 def test_a_bot_will_not_start_while_a_restore_holds_the_database(live: str) -> None:
