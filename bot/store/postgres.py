@@ -371,7 +371,7 @@ class PostgresStore(Store):
 
     @property
     def holds_running_lock(self) -> bool:
-        """Whether this store's session still holds RUNNING_LOCK (for tests and /healthz-style checks)."""
+        """Whether this store's session holds RUNNING_LOCK now (false for a moment after that session was lost)."""
         return self._holder is not None and not self._holder.is_closed()
 
     def _keep(self, holder: asyncpg.Connection) -> None:
