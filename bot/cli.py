@@ -70,16 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser(
         "backup",
         help="write a checked copy of the database (safe while the bot runs)",
-        description="Copy the live database with SQLite's online backup API, then open the copy and check it "
-        "(integrity, schema version, row counts) before saying it is done.",
+        description="Copy the live database with SQLite's online backup API (with DATABASE_URL: pg_dump "
+        "--format=custom of PostgreSQL), then read the copy back and check it (integrity, schema version, "
+        "row counts) before saying it is done.",
     )
     backup.add_argument(
-        "file", nargs="?", type=Path, help="where to write it (default: BACKUP_DIR/littlethings-<UTC time>.sqlite3)"
+        "file", nargs="?", type=Path,
+        help="where to write it (default: BACKUP_DIR/littlethings-<UTC time>.sqlite3, or .pgdump with DATABASE_URL)",
     )
     restore = sub.add_parser(
         "restore",
         help="put a backup in place of the database (the bot must be stopped)",
-        description="Check FILE, then replace the database with it; the replaced one is kept beside it.",
+        description="Check FILE, then replace the database with it; the replaced one is kept beside it "
+        "(with DATABASE_URL: dumped to BACKUP_DIR/replaced-<UTC time>.pgdump first).",
     )
     restore.add_argument("file", type=Path, help="the backup to restore")
     health = sub.add_parser("healthcheck", help="exit 0 if the running bot's /healthz answers healthy (for watchdogs)")

@@ -5,6 +5,10 @@ first (so a failure never ends the series), then the backup is made in a worker 
 in the `backups` table under the timer's key (a redelivery after a crash finds it and does not
 make a second copy) and old ones are pruned to BACKUP_KEEP. A backup missed while the bot was
 down is made at the next start, once.
+
+With PostgreSQL (DATABASE_URL) the same series makes pg_dump archives (`.pgdump`, see
+`bot.ops.pg_backup`); the timers and the `backups` table are shared there, so with several shard
+processes each backup is still made once, in the BACKUP_DIR of the process that claimed its timer.
 """
 
 from __future__ import annotations

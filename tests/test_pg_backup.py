@@ -23,7 +23,7 @@ from bot.ops.backup import BackupError, SqliteBackup, backend_for, prune
 from bot.ops.pg_backup import PG_SUFFIX, PostgresBackup, find_client_tool, latest_pg_version
 from bot.store import settings as settings_store
 from bot.store.backups import last_backup
-from bot.store.postgres import PostgresStore
+from bot.store.postgres import BOT_APPLICATION_NAME, PostgresStore
 
 NOW = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
 GUILD = 4242
@@ -116,10 +116,30 @@ async def test_restore_refuses_while_a_bot_is_connected(store: PostgresStore, ur
     await asyncio.to_thread(backend(url, tmp_path).backup, dest)
     await store.execute("INSERT INTO trivia_scores (guild_id, period, user_id, points, answers) "
                         "VALUES (?, 'all', 8, 5, 1)", (GUILD,))
-    refused = r"^a bot process is using postgresql://.*; stop it first \(nothing was changed\)$"
-    with pytest.raises(BackupError, match=refused):
+    refused = r"^a bot is running against this database; stop it first \(nothing was changed\)$"
+    with pytest.raises(BackupError, match=refused):  # the open store holds RUNNING_LOCK shared
         await asyncio.to_thread(backend(url, tmp_path).restore, dest, now=NOW)
     assert await count(url, "trivia_scores") == 2
+    assert not (tmp_path / "kept").exists()
+
+
+async def test_restore_also_refuses_while_a_bot_connection_is_listed_without_the_lock(
+    store: PostgresStore, url: str, tmp_path: Path
+) -> None:
+    """The second line: a connection calling itself littlethings-bot (a bot of a release before the
+    lock, say) is seen in pg_stat_activity."""
+    dest = tmp_path / f"b{PG_SUFFIX}"
+    await asyncio.to_thread(backend(url, tmp_path).backup, dest)
+    await store.close()
+    other = await asyncpg.connect(url, server_settings={"application_name": BOT_APPLICATION_NAME})
+    try:
+        refused = (
+            r"^a bot process is using postgresql://.* \(1 connection\(s\)\); stop it first \(nothing was changed\)$"
+        )
+        with pytest.raises(BackupError, match=refused):
+            await asyncio.to_thread(backend(url, tmp_path).restore, dest, now=NOW)
+    finally:
+        await other.close()
     assert not (tmp_path / "kept").exists()
 
 

@@ -11,12 +11,19 @@ first, refuses while a bot is connected, keeps what it replaces, and swaps in on
   of each COPY block proves every data block is there (a file cut short fails here, although the
   table of contents at its head would still list) and gives the rows to compare; the schema version
   is the row of `schema_version`.
-- **Restore in one transaction.** `psql --single-transaction` runs `DROP SCHEMA public CASCADE`,
-  `CREATE SCHEMA public`, then the archive's SQL: all of it or nothing. Dropping first means no
-  table of a later migration is left behind beside an older archive (the bot could not migrate).
-- **"A bot is running."** The bot's connections carry the application name `littlethings-bot`
-  (`bot.store.postgres`); a restore refuses while `pg_stat_activity` shows one, and holds the
-  migration lock while it works, so a bot started meanwhile waits in its migration step.
+- **Restore in one transaction.** `pg_restore --clean --if-exists` writes the archive as SQL into a
+  pipe; `psql --single-transaction` first drops the tables and views this code's migrations create,
+  then runs it: all of it or nothing. Dropping the bot's own objects first means no table of a later
+  migration is left behind beside an older archive (the bot could not migrate). Only the bot's
+  objects go: the `public` schema itself, its grants and any extension in it stay, so the bot's role
+  needs to own its tables, not the schema.
+- **"A bot is running."** Every open store holds the advisory lock `RUNNING_LOCK` shared
+  (`bot.store.postgres`; all shard processes at once); a restore takes it exclusively or refuses,
+  and a bot started during a restore refuses to start. As a second line, the bot's connections
+  carry the application name `littlethings-bot`: a restore also refuses while `pg_stat_activity`
+  shows one, and holds the migration lock while it works.
+- **No password on a command line.** The URL's password reaches the client programs through
+  `PGPASSWORD`, not their arguments, which `ps` shows to every user of the machine.
 - **Not in these backups: the content pack.** Each process keeps it in its local SQLite file and
   imports it from `data/` at start.
 """
@@ -28,9 +35,11 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
+import urllib.parse
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -47,7 +56,14 @@ from bot.ops.backup import (
     fsync_file,
     remove_partial,
 )
-from bot.store.postgres import BOT_APPLICATION_NAME, MIGRATION_LOCK, pg_migration_scripts, redact, schema_version
+from bot.store.postgres import (
+    BOT_APPLICATION_NAME,
+    MIGRATION_LOCK,
+    RUNNING_LOCK,
+    pg_migration_scripts,
+    redact,
+    schema_version,
+)
 from bot.store.timers import to_ts
 
 PG_SUFFIX = ".pgdump"
@@ -58,7 +74,7 @@ INSTALL_CLIENT_HINT = (
     "(Debian/Ubuntu: apt-get install postgresql-client)"
 )
 TOOL_TIMEOUT_S = 3600.0
-RESTORE_PREAMBLE = "SET client_min_messages = warning;\nDROP SCHEMA IF EXISTS public CASCADE;\nCREATE SCHEMA public;\n"
+_CREATED = re.compile(r"CREATE\s+(TABLE|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 BOTS_GONE_WAIT_S = 2.0  # a bot that just closed its pool may still be listed for a moment
 _COPY = re.compile(r'^COPY public\.(?:"((?:[^"]|"")+)"|(\w+)) \(.*\) FROM stdin;$')
 T = TypeVar("T")
@@ -91,6 +107,37 @@ def latest_pg_version() -> int:
     return len(pg_migration_scripts())
 
 
+def bot_objects() -> tuple[list[str], list[str]]:
+    """The tables and views this code's migrations create (and `schema_version`): what a restore replaces."""
+    tables: list[str] = ["schema_version"]
+    views: list[str] = []
+    for _, _, sql in pg_migration_scripts():
+        for kind, name in _CREATED.findall(sql):
+            (tables if kind.upper() == "TABLE" else views).append(name)
+    return sorted(set(tables)), sorted(set(views))
+
+
+def restore_preamble() -> str:
+    """SQL run first in the restore's transaction: the bot's objects go (the archive's SQL makes them again)."""
+    tables, views = bot_objects()
+    return "SET client_min_messages = warning;\n" + "".join(
+        [f'DROP VIEW IF EXISTS public."{name}" CASCADE;\n' for name in views]
+        + [f'DROP TABLE IF EXISTS public."{name}" CASCADE;\n' for name in tables]
+    )
+
+
+def client_connection(url: str) -> tuple[str, dict[str, str]]:
+    """The URL for a client program without its password, and the environment that carries it (PGPASSWORD)."""
+    parts = urllib.parse.urlsplit(url)
+    env = {**os.environ, "PGCONNECT_TIMEOUT": "30"}
+    if parts.password is None:
+        return url, env
+    env["PGPASSWORD"] = urllib.parse.unquote(parts.password)
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}@{hostport}")), env
+
+
 class PostgresBackup:
     """Backs up and restores the PostgreSQL database at `url` (see the module docstring)."""
 
@@ -98,6 +145,7 @@ class PostgresBackup:
 
     def __init__(self, url: str, *, keep_dir: Path, tool_dirs: Sequence[Path] | None = None) -> None:
         self.url = url
+        self._client_url, self._env = client_connection(url)
         self.keep_dir = keep_dir  # where a restore keeps the database it replaced
         self.tool_dirs = tool_dirs
 
@@ -149,7 +197,7 @@ class PostgresBackup:
             rows = await _row_counts(conn)
             await asyncio.to_thread(
                 self._run, [str(pg_dump), "--format=custom", f"--snapshot={snapshot}", "--no-password",
-                            f"--file={partial}", f"--dbname={self.url}"], "pg_dump",
+                            f"--file={partial}", f"--dbname={self._client_url}"], "pg_dump",
             )
         return version, rows
 
@@ -185,7 +233,7 @@ class PostgresBackup:
         rows: dict[str, int] = {}
         version = 0
         with subprocess.Popen(  # noqa: S603 - our own argument list
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace"
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace", env=self._env
         ) as process:
             assert process.stdout is not None and process.stderr is not None
             errors: list[str] = []
@@ -221,6 +269,8 @@ class PostgresBackup:
         check = await asyncio.to_thread(self.check, file)
         psql = self._tool("psql")
         async with self._session("littlethings-restore") as conn:
+            if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", RUNNING_LOCK):
+                raise BackupError("a bot is running against this database; stop it first (nothing was changed)")
             if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", MIGRATION_LOCK):
                 raise BackupError(f"a bot is starting against {self.where}; stop it first (nothing was changed)")
             bots = await _bots_connected(conn)
@@ -235,25 +285,45 @@ class PostgresBackup:
                     await self._backup(replaced)
                 except BackupError as exc:
                     raise BackupError(f"could not keep the database in place, so nothing was changed: {exc}") from exc
-            with tempfile.TemporaryDirectory(prefix="littlethings-restore-") as folder:
-                script = Path(folder) / "restore.sql"
-                await asyncio.to_thread(self._write_script, file, script)
-                await asyncio.to_thread(
-                    self._run, [str(psql), "-X", "-q", "--no-password", "-v", "ON_ERROR_STOP=1", "--single-transaction",
-                                f"--file={script}", f"--dbname={self.url}"], "psql",
-                )
+            try:
+                await asyncio.to_thread(self._load, file, psql)
+            except BackupError as exc:
+                raise BackupError(f"restore failed, the database is as it was: {exc}") from exc
             restored = await _row_counts(conn)
             if restored != check.rows or await schema_version(conn) != check.schema_version:
                 raise BackupError(f"the restored database differs from {file}; the one replaced is kept as {replaced}")
             size = int(await conn.fetchval("SELECT pg_database_size(current_database())"))
         return RestoreResult(DatabaseCheck(file, check.schema_version, size, check.rows), replaced, self.where)
 
-    def _write_script(self, file: Path, script: Path) -> None:
-        with script.open("w", encoding="utf-8") as out:
-            out.write(RESTORE_PREAMBLE)
-        with script.open("a", encoding="utf-8") as out:
-            self._run([str(self._tool("pg_restore")), "--no-owner", "--no-privileges", "--file=-", str(file)],
-                      "pg_restore", stdout=out)
+    def _load(self, file: Path, psql: Path) -> None:
+        """pg_restore writes the archive as SQL into a pipe (no copy of it on disk); psql runs the
+        preamble and then that SQL in one transaction, so a failure anywhere changes nothing."""
+        pg_restore = self._tool("pg_restore")
+        with tempfile.TemporaryFile() as restore_err, tempfile.TemporaryFile() as psql_err:
+            producer = subprocess.Popen(  # noqa: S603 - our own argument list
+                [str(pg_restore), "--clean", "--if-exists", "--no-owner", "--no-privileges", "--file=-", str(file)],
+                stdout=subprocess.PIPE, stderr=restore_err, env=self._env,
+            )
+            try:
+                consumer = subprocess.run(  # noqa: S603
+                    [str(psql), "-X", "-q", "--no-password", "-v", "ON_ERROR_STOP=1", "--single-transaction",
+                     f"--command={restore_preamble()}", "--file=-", f"--dbname={self._client_url}"],
+                    stdin=producer.stdout, stdout=subprocess.DEVNULL, stderr=psql_err, env=self._env,
+                    timeout=TOOL_TIMEOUT_S, check=False,
+                )
+            except subprocess.TimeoutExpired as exc:  # psql was stopped: the server rolls its transaction back
+                producer.kill()
+                raise BackupError(f"psql took longer than {TOOL_TIMEOUT_S:.0f} s and was stopped") from exc
+            finally:
+                if producer.stdout is not None:
+                    producer.stdout.close()
+                producer.wait()
+            # psql first: when it fails, pg_restore then only meets a closed pipe
+            outcomes = (("psql", consumer.returncode, psql_err), ("pg_restore", producer.returncode, restore_err))
+            for what, code, err in outcomes:
+                if code != 0:
+                    err.seek(0)
+                    raise BackupError(self._failure(what, code, err.read(64 * 1024).decode("utf-8", "replace")))
 
     # -- noting a manual backup --------------------------------------------------------------------
 
@@ -291,13 +361,25 @@ class PostgresBackup:
         try:
             done = subprocess.run(  # noqa: S603 - our own argument list
                 command, stdout=stdout, stderr=subprocess.PIPE, text=True, errors="replace", timeout=TOOL_TIMEOUT_S,
-                env={**os.environ, "PGCONNECT_TIMEOUT": "30"},
+                env=self._env,
             )
         except subprocess.TimeoutExpired as exc:
             raise BackupError(f"{what} took longer than {TOOL_TIMEOUT_S:.0f} s and was stopped") from exc
         if done.returncode != 0:
-            detail = _last_line(done.stderr.splitlines()).replace(self.url, self.where)
-            raise BackupError(f"{what} failed: {detail or f'exit status {done.returncode}'}")
+            raise BackupError(self._failure(what, done.returncode, done.stderr))
+
+    def _failure(self, what: str, returncode: int, stderr: str) -> str:
+        """One line: the program's last error line, or the signal that stopped it (a full disk under
+        a file size limit, say); the URL as it is shown everywhere else, without a password."""
+        if returncode < 0:
+            number = -returncode
+            try:
+                name = signal.Signals(number).name
+            except ValueError:
+                name = f"signal {number}"
+            return f"{what} was stopped by {name} ({signal.strsignal(number) or 'a signal'})"
+        detail = _last_line(stderr.splitlines()).replace(self.url, self.where).replace(self._client_url, self.where)
+        return f"{what} failed: {detail or f'exit status {returncode}'}"
 
 
 async def _row_counts(conn: asyncpg.Connection) -> dict[str, int]:
@@ -323,8 +405,12 @@ async def _bots_connected(conn: asyncpg.Connection) -> int:
 
 
 def _last_line(lines: Sequence[str] | Iterator[str]) -> str:
+    """The line that says what went wrong: the last server ERROR (psql follows it with HINT and
+    CONTEXT lines), else the last line."""
     useful = [line.strip() for line in lines if line.strip()]
-    text = useful[-1] if useful else ""
+    errors = [line[line.index("ERROR:"):] for line in useful if "ERROR:" in line]
+    text = errors[-1] if errors else useful[-1] if useful else ""
+    text = " ".join(text.split())
     return text.removeprefix("pg_restore: error: ").removeprefix("pg_dump: error: ").removeprefix("psql: error: ")
 
 

@@ -15,11 +15,19 @@ PostgreSQL, so cogs and domain code never know which database runs:
 
 Migrations live in `bot/store/migrations_pg/` (one per SQLite community migration, same numbers),
 tracked in `schema_version`; an advisory lock lets several processes start at once.
+
+Every open store holds `RUNNING_LOCK` shared on a connection of its own (pooled connections drop
+advisory locks when they go back to the pool): all processes of a bot (shards) hold it together,
+and `python -m bot restore` takes it exclusively, so it refuses while any of them runs, and a
+bot started during a restore refuses to start. A session lock ends with its connection, so a
+process that dies never leaves it behind; when that connection is lost while the store stays
+open (a database restart), the store takes the lock again as soon as the server answers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import re
@@ -40,6 +48,7 @@ from bot.store.core import Store, StoreError, migration_scripts
 log = logging.getLogger(__name__)
 
 MIGRATION_LOCK = 0x4C54_4D49  # "LTMI": one advisory lock id for "someone is migrating"
+RUNNING_LOCK = 0x4C54_5255  # "LTRU": held shared by every process using the database, exclusively by a restore
 BOT_APPLICATION_NAME = "littlethings-bot"
 """What the bot's connections call themselves in pg_stat_activity: a restore refuses while any is there."""
 POOL_MAX_SIZE = 10
@@ -291,6 +300,9 @@ class PostgresStore(Store):
         self.path = Path(redact(url))
         self._content = content
         self.observer: Callable[[str, float], None] | None = None  # metrics: ("read" | "write", seconds)
+        self._holder: asyncpg.Connection | None = None  # holds RUNNING_LOCK shared while the store is open
+        self._rehold: asyncio.Task[None] | None = None
+        self._closing = False
 
     @property
     def content(self) -> Store:
@@ -312,24 +324,93 @@ class PostgresStore(Store):
         max_size: int = POOL_MAX_SIZE,
         content: Store | None = None,
     ) -> PostgresStore:
-        """Open a pool and apply pending migrations; `content` is the local SQLite store the pack lives in."""
+        """Open a pool and apply pending migrations; `content` is the local SQLite store the pack lives in.
+
+        First of all it takes `RUNNING_LOCK` shared: a restore in progress makes this refuse.
+        """
         try:
+            holder = await asyncpg.connect(
+                url, command_timeout=COMMAND_TIMEOUT, server_settings={"application_name": BOT_APPLICATION_NAME}
+            )
+        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
+            raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
+        try:
+            if not await holder.fetchval("SELECT pg_try_advisory_lock_shared($1)", RUNNING_LOCK):
+                raise StoreError(f"a restore is replacing the database at {redact(url)}; start the bot when it is done")
             pool = await asyncpg.create_pool(
                 url, min_size=1, max_size=max_size, command_timeout=COMMAND_TIMEOUT, init=_init_connection,
                 server_settings={"application_name": BOT_APPLICATION_NAME},
             )
         except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
+            await _close_quietly(holder)
             raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
+        except BaseException:
+            await _close_quietly(holder)
+            raise
         store = cls(pool, url, content)
+        store._keep(holder)
         try:
             await store.migrate(migrate_to)
         except BaseException:
-            await pool.close()
+            await store.close()
             raise
         return store
 
     async def close(self) -> None:
-        await self.pool.close()
+        self._closing = True
+        try:
+            await self.pool.close()
+        finally:
+            if self._rehold is not None:
+                self._rehold.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._rehold
+            holder, self._holder = self._holder, None
+            if holder is not None:
+                await _close_quietly(holder)  # ends the session: RUNNING_LOCK goes with it
+
+    @property
+    def holds_running_lock(self) -> bool:
+        """Whether this store's session holds RUNNING_LOCK now (false for a moment after that session was lost)."""
+        return self._holder is not None and not self._holder.is_closed()
+
+    def _keep(self, holder: asyncpg.Connection) -> None:
+        self._holder = holder
+        holder.add_termination_listener(self._lost_hold)
+
+    def _lost_hold(self, holder: asyncpg.Connection) -> None:
+        if self._closing or holder is not self._holder:
+            return
+        self._holder = None
+        log.warning("PostgreSQL: lost the session that tells a restore this bot is running; taking it again")
+        self._rehold = asyncio.get_running_loop().create_task(self._take_again(), name="postgres-running-lock")
+
+    async def _take_again(self) -> None:
+        """Retake RUNNING_LOCK on a new session, as soon as the server answers (backing off to 30 s)."""
+        pause = 0.5
+        while not self._closing:
+            try:
+                holder = await asyncpg.connect(
+                    self.url, command_timeout=COMMAND_TIMEOUT,
+                    server_settings={"application_name": BOT_APPLICATION_NAME},
+                )
+            except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                holder = None
+            if holder is not None:
+                try:
+                    if await holder.fetchval("SELECT pg_try_advisory_lock_shared($1)", RUNNING_LOCK):
+                        if self._closing:
+                            await _close_quietly(holder)
+                            return
+                        self._keep(holder)
+                        log.info("PostgreSQL: holding the running lock again")
+                        return
+                    log.error("PostgreSQL: a restore is replacing the database under this running bot; stop the bot")
+                except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                    pass
+                await _close_quietly(holder)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 30.0)
 
     async def user_version(self) -> int:
         async with self.pool.acquire() as raw:
@@ -405,6 +486,14 @@ class PostgresStore(Store):
 
     async def _rollback(self) -> None:  # pragma: no cover - asyncpg's transaction block rolls back itself
         return None
+
+
+async def _close_quietly(raw: asyncpg.Connection) -> None:
+    """Close a connection the server may already have dropped (a restart): never raise, never hang."""
+    try:
+        await raw.close(timeout=5)
+    except Exception:
+        raw.terminate()
 
 
 async def _init_connection(raw: asyncpg.Connection) -> None:
