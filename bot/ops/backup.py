@@ -133,23 +133,11 @@ class SqliteBackup:
             raise BackupError(f"there is no database at {self.database} to back up (check DATABASE_PATH)")
         if dest.exists():
             raise BackupError(f"{dest} already exists; give another file name")
-        partial = dest.with_name(f".{dest.name}.partial")
-        try:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            remove_partial(partial)
+        with kept_when_done(dest, sqlite3.Error) as partial:
             version, rows = self._copy_to(partial)
             check = self.check(partial, expect_rows=rows)
             if check.schema_version != version:
                 raise BackupError(f"the copy has schema version {check.schema_version}, the database {version}")
-            fsync_file(partial)
-            os.replace(partial, dest)
-            fsync_dir(dest.parent)
-        except BackupError as exc:
-            remove_partial(partial)
-            raise BackupError(f"backup failed, nothing was kept: {exc}") from exc
-        except (OSError, sqlite3.Error) as exc:
-            remove_partial(partial)
-            raise BackupError(f"backup failed, nothing was kept: could not write {dest}: {_reason(exc)}") from exc
         return DatabaseCheck(dest, check.schema_version, dest.stat().st_size, check.rows)
 
     def _copy_to(self, partial: Path) -> tuple[int, dict[str, int]]:
@@ -321,6 +309,30 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     return str(exc) or type(exc).__name__
+
+
+@contextlib.contextmanager
+def kept_when_done(dest: Path, *errors: type[Exception]) -> Iterator[Path]:
+    """A hidden `.partial` file beside `dest` to write a backup into; it becomes `dest` (synced, then
+    renamed) only when the block finishes. Any failure removes it and becomes one line: nothing that
+    looks like a backup is left unless it was checked. `errors` are the writer's own (sqlite3's, say)."""
+    partial = dest.with_name(f".{dest.name}.partial")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        remove_partial(partial)
+        yield partial
+        fsync_file(partial)
+        os.replace(partial, dest)
+        fsync_dir(dest.parent)
+    except BackupError as exc:
+        remove_partial(partial)
+        raise BackupError(f"backup failed, nothing was kept: {exc}") from exc
+    except Exception as exc:
+        if not isinstance(exc, (OSError, *errors)):
+            remove_partial(partial)
+            raise
+        remove_partial(partial)
+        raise BackupError(f"backup failed, nothing was kept: could not write {dest}: {_reason(exc)}") from exc
 
 
 def remove_partial(path: Path) -> None:

@@ -52,9 +52,7 @@ from bot.ops.backup import (
     BackupError,
     DatabaseCheck,
     RestoreResult,
-    fsync_dir,
-    fsync_file,
-    remove_partial,
+    kept_when_done,
 )
 from bot.store.postgres import (
     BOT_APPLICATION_NAME,
@@ -162,10 +160,7 @@ class PostgresBackup:
         if dest.exists():
             raise BackupError(f"{dest} already exists; give another file name")
         tools = [self._tool("pg_dump"), self._tool("pg_restore")]  # before anything is written
-        partial = dest.with_name(f".{dest.name}.partial")
-        try:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            remove_partial(partial)
+        with kept_when_done(dest) as partial:
             version, rows = await self._dump(tools[0], partial)
             check = await asyncio.to_thread(self._read_archive, partial)
             if check.schema_version != version:
@@ -173,16 +168,6 @@ class PostgresBackup:
             if check.rows != rows:
                 differ = sorted(t for t in set(rows) | set(check.rows) if rows.get(t) != check.rows.get(t))
                 raise BackupError(f"the archive's row counts differ from the database's in {', '.join(differ)}")
-            fsync_file(partial)
-            os.replace(partial, dest)
-            fsync_dir(dest.parent)
-        except BackupError as exc:
-            remove_partial(partial)
-            raise BackupError(f"backup failed, nothing was kept: {exc}") from exc
-        except OSError as exc:
-            remove_partial(partial)
-            reason = exc.strerror.lower() if exc.strerror else str(exc)
-            raise BackupError(f"backup failed, nothing was kept: could not write {dest}: {reason}") from exc
         return DatabaseCheck(dest, check.schema_version, dest.stat().st_size, check.rows)
 
     async def _dump(self, pg_dump: Path, partial: Path) -> tuple[int, dict[str, int]]:
