@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.ops.instrument import command_name
+from bot.ops.instrument import command_of
 from cogs._errors import report_error
 
 
@@ -39,7 +39,7 @@ class ErrorHandler(commands.Cog):
 def _count(bot: commands.Bot, interaction: discord.Interaction, outcome: str) -> None:
     metrics = getattr(bot, "metrics", None)
     if metrics is not None and interaction.type is discord.InteractionType.application_command:
-        metrics.command_outcome(command_name(interaction.data or {}), outcome)
+        metrics.command_outcome(command_of(interaction), outcome)
 
 
 async def setup(bot: commands.Bot) -> None:

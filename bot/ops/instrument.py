@@ -52,7 +52,7 @@ def interaction_label(interaction: discord.Interaction) -> str:
     data: Any = interaction.data or {}
     kind = interaction.type
     if kind in (discord.InteractionType.application_command, discord.InteractionType.autocomplete):
-        name = command_name(data)
+        name = command_of(interaction)
         return name if kind is discord.InteractionType.application_command else f"autocomplete:{name}"
     custom_id = str(data.get("custom_id", ""))
     prefix = ":".join(custom_id.split(":")[:2]) or "unknown"
@@ -69,6 +69,16 @@ def command_name(data: Any) -> str:
     return " ".join(parts)
 
 
+def command_of(interaction: discord.Interaction) -> str:
+    """`command_name` of the interaction, worked out once: the metrics, the log context and the
+    outcome count each ask for it."""
+    extras = interaction.extras
+    name = extras.get("command_name")
+    if name is None:
+        name = extras["command_name"] = command_name(interaction.data or {})
+    return str(name)
+
+
 def interaction_seen(metrics: BotMetrics, interaction: discord.Interaction) -> None:
     if interaction.type is discord.InteractionType.ping:
         return
@@ -81,7 +91,7 @@ class OpsTree(app_commands.CommandTree):
     async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
         current_guild.set(interaction.guild_id)
         if interaction.type is discord.InteractionType.application_command:
-            current_command.set(command_name(interaction.data or {}))
+            current_command.set(command_of(interaction))
         return True
 
 

@@ -156,6 +156,7 @@ class BotMetrics:
 
 
 _API_PREFIX = re.compile(r"^/api(/v\d+)?")
+INTERACTION_CALLBACK_ROUTE = "/interactions/{id}/{token}/callback"
 
 
 def route_of(path: str) -> str:
@@ -164,7 +165,11 @@ def route_of(path: str) -> str:
     Interaction and webhook tokens and reaction emoji are replaced too, so a label never carries
     a token and the number of labels stays bounded.
     """
-    path = _API_PREFIX.sub("", path.split("?", 1)[0])
+    path = path.split("?", 1)[0]
+    if path.startswith("/api"):
+        path = _API_PREFIX.sub("", path)
+    if path.endswith("/callback") and path.startswith("/interactions/"):
+        return INTERACTION_CALLBACK_ROUTE  # every interaction's first answer: the commonest request
     out: list[str] = []
     for part in path.split("/"):
         if not part:

@@ -53,6 +53,8 @@ async def translated(store: Store, kind: str, refs: Sequence[str], language: str
 
 async def localize_season(store: Store, season: Season, locale: object) -> Season:
     found = await translated(store, "season", [str(season.number)], language_of(locale))
+    if not found:
+        return season  # English, or not translated: the snapshot's own object
     ref = str(season.number)
     return replace(
         season,
@@ -63,6 +65,8 @@ async def localize_season(store: Store, season: Season, locale: object) -> Seaso
 
 async def localize_fact(store: Store, fact: Fact, locale: object) -> Fact:
     found = await translated(store, "fact", [fact.id], language_of(locale))
+    if not found:
+        return fact
     return replace(fact, text=found.get((fact.id, "text"), fact.text))
 
 
