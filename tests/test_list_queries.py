@@ -16,7 +16,7 @@ import pytest
 from bot.store import Store
 from bot.store.core import migration_scripts
 from bot.store.events import UPCOMING_PAGE_SQL
-from bot.store.trivia import BOARD_PAGE_SQL, FIRST_PENDING_SQL, OPEN_REPORT_REASONS_SQL, OPEN_REPORTS_SQL
+from bot.store.trivia import BOARD_PAGE_SQL, FIRST_PENDING_SQL, OPEN_REPORTS_SQL
 
 
 @pytest.fixture
@@ -60,12 +60,12 @@ async def test_the_review_queue_reads_sizes_and_tallies_not_the_queue(store: Sto
     pending = await plan(store, FIRST_PENDING_SQL, (1,))
     assert pending[0] == "SEARCH s USING INDEX trivia_suggestions_queue (guild_id=? AND status=?)", pending
     assert not any("SCAN" in s or "TEMP B-TREE" in s for s in pending), pending
-    reports = await plan(store, OPEN_REPORTS_SQL, (1, 5))
-    assert reports[0] == "SEARCH t USING COVERING INDEX trivia_report_tallies_page (guild_id=?)", reports
-    assert not any("SCAN" in s or "TEMP B-TREE" in s for s in reports), reports
-    reasons = await plan(store, OPEN_REPORT_REASONS_SQL.format(marks="?,?,?"), (1, "q1", "q2", "q3"))
-    index = "COVERING INDEX trivia_reports_reasons (guild_id=? AND question_id=? AND resolved_at=? AND reason>?)"
-    assert len(reasons) == 1 and index in reasons[0], reasons  # one range of the index per question
+    reports = await plan(store, OPEN_REPORTS_SQL, (1, 5, 1))
+    assert "SEARCH t USING COVERING INDEX trivia_report_tallies_page (guild_id=?)" in reports, reports
+    reasons = "COVERING INDEX trivia_reports_reasons (guild_id=? AND question_id=? AND resolved_at=? AND reason>?)"
+    assert any(reasons in s for s in reports), reports  # one range of the reasons index per question of the page
+    # The only scan is of the page itself (at most `limit` rows, the subquery), never of a table.
+    assert [s for s in reports if "SCAN" in s or "TEMP B-TREE" in s] == ["SCAN p"], reports
 
 
 async def test_the_triggers_keep_sizes_and_tallies_equal_to_a_recount(store: Store) -> None:

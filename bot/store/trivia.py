@@ -58,18 +58,20 @@ FIRST_PENDING_SQL = """
     FROM trivia_suggestions s WHERE s.guild_id = ? AND s.status = 'pending'
     ORDER BY s.created_at, s.id LIMIT 1
 """
+# The page of most-reported questions (a range of the tallies index) with their reasons (a range of
+# the reasons index per question) in one query. Rows come one per reason (or one with NULL for a
+# question without any); `open_reports` groups them and puts the page in order (a handful of rows).
 OPEN_REPORTS_SQL = """
-    SELECT t.question_id, q.question, q.answer, t.reports, t.first_at
-    FROM trivia_report_tallies t JOIN trivia_questions q ON q.id = t.question_id
-    WHERE t.guild_id = ?
-    ORDER BY t.reports DESC, t.first_at, t.question_id
-    LIMIT ?
-"""
-# The reasons shown with the reported questions of a page, in one query (ranges of the reasons
-# index, one per question); portable SQL (SQLite's json_group_array has no PostgreSQL twin).
-OPEN_REPORT_REASONS_SQL = """
-    SELECT question_id, reason FROM trivia_reports
-    WHERE guild_id = ? AND question_id IN ({marks}) AND resolved_at IS NULL AND reason > ''
+    SELECT p.question_id, p.question, p.answer, p.reports, p.first_at, r.reason
+    FROM (
+        SELECT t.question_id, q.question, q.answer, t.reports, t.first_at
+        FROM trivia_report_tallies t JOIN trivia_questions q ON q.id = t.question_id
+        WHERE t.guild_id = ?
+        ORDER BY t.reports DESC, t.first_at, t.question_id
+        LIMIT ?
+    ) p
+    LEFT JOIN trivia_reports r
+        ON r.guild_id = ? AND r.question_id = p.question_id AND r.resolved_at IS NULL AND r.reason > ''
 """
 _QUESTION_COLUMNS = "id, season, difficulty, question, answer, aliases, wrong, source, origin"
 
@@ -701,17 +703,17 @@ class TriviaStore:
 
     async def open_reports(self, guild_id: int, *, limit: int = 10) -> list[ReportSummary]:
         """Questions with unresolved reports from this guild, most reported first."""
-        rows = await self._store.fetch_page(OPEN_REPORTS_SQL, (guild_id, limit))
-        reasons: dict[str, list[str]] = {}
-        if rows:
-            ids = [r["question_id"] for r in rows]
-            sql = OPEN_REPORT_REASONS_SQL.format(marks=",".join("?" * len(ids)))
-            for question_id, reason in await self._store.fetch_page(sql, (guild_id, *ids)):
-                reasons.setdefault(question_id, []).append(reason)
+        rows = await self._store.fetch_page(OPEN_REPORTS_SQL, (guild_id, limit, guild_id))
+        pages: dict[str, tuple[Any, list[str]]] = {}
+        for row in rows:
+            _, reasons = pages.setdefault(row["question_id"], (row, []))
+            if row["reason"] is not None:
+                reasons.append(row["reason"])
+        ordered = sorted(pages.values(), key=lambda p: (-p[0]["reports"], p[0]["first_at"], p[0]["question_id"]))
         return [
-            ReportSummary(r["question_id"], r["question"], r["answer"], r["reports"],
-                          tuple(reasons.get(r["question_id"], ())), _dt(r["first_at"]))
-            for r in rows
+            ReportSummary(r["question_id"], r["question"], r["answer"], r["reports"], tuple(reasons),
+                          _dt(r["first_at"]))
+            for r, reasons in ordered
         ]
 
     async def resolve_reports(self, question_id: str, *, guild_id: int, now: datetime) -> int:
