@@ -35,11 +35,15 @@ def find_bin_dir() -> Path | None:
     found = shutil.which("initdb")
     if found and shutil.which("pg_ctl"):
         return Path(found).resolve().parent
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: _version_key(p.parent.name))
-    for candidate in reversed(candidates):
+    for candidate in installed_bin_dirs():
         if (candidate / "initdb").exists() and (candidate / "pg_ctl").exists():
             return candidate
     return None
+
+
+def installed_bin_dirs() -> list[Path]:
+    """Debian's `/usr/lib/postgresql/<version>/bin` folders, newest version first (they are not on PATH)."""
+    return sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: _version_key(p.parent.name), reverse=True)
 
 
 def _version_key(name: str) -> tuple[int, ...]:

@@ -20,10 +20,10 @@ from bot.config import Config
 from bot.localpg import LocalPostgres
 from bot.ops import cli as ops_cli
 from bot.ops.backup import BackupError, SqliteBackup, backend_for, prune
-from bot.ops.pg_backup import PG_SUFFIX, PostgresBackup, find_client_tool, latest_pg_version
+from bot.ops.pg_backup import PG_SUFFIX, PostgresBackup, find_client_tool
 from bot.store import settings as settings_store
 from bot.store.backups import last_backup
-from bot.store.postgres import BOT_APPLICATION_NAME, PostgresStore
+from bot.store.postgres import BOT_APPLICATION_NAME, PostgresStore, pg_latest_version
 
 NOW = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
 GUILD = 4242
@@ -64,7 +64,7 @@ async def test_a_backup_while_the_store_is_open_is_checked_against_the_live_coun
     dest = tmp_path / "out" / f"manual{PG_SUFFIX}"
     check = await asyncio.to_thread(backend(url, tmp_path).backup, dest)
     assert check.path == dest and dest.read_bytes().startswith(b"PGDMP")
-    assert check.schema_version == latest_pg_version()
+    assert check.schema_version == pg_latest_version()
     assert check.rows["guild_settings"] == 1 and check.rows["trivia_scores"] == 1 and "timers" in check.rows
     assert "integrity ok" in check.summary()
     assert [p.name for p in dest.parent.iterdir()] == [dest.name]  # no .partial left
@@ -106,7 +106,7 @@ async def test_restore_drops_tables_the_backup_does_not_have(url: str, tmp_path:
     await asyncio.to_thread(backend(url, tmp_path).restore, dest, now=NOW)
     migrated = await PostgresStore.connect(url)  # the restored older schema migrates again
     try:
-        assert await migrated.user_version() == latest_pg_version()
+        assert await migrated.user_version() == pg_latest_version()
     finally:
         await migrated.close()
 
@@ -167,7 +167,7 @@ async def test_a_bad_file_is_refused_in_one_line_and_nothing_is_touched(
         newer_url = pg_cluster.create_database("newer")
         newer = await PostgresStore.connect(newer_url)
         await newer.close()
-        pg_cluster.psql(f"UPDATE schema_version SET version = {latest_pg_version() + 1}", newer_url.rsplit("/", 1)[1])
+        pg_cluster.psql(f"UPDATE schema_version SET version = {pg_latest_version() + 1}", newer_url.rsplit("/", 1)[1])
         dump = find_client_tool("pg_dump")
         subprocess.run([str(dump), "--format=custom", f"--file={bad}", f"--dbname={newer_url}"], check=True)
     await store.close()

@@ -23,9 +23,9 @@ from bot.config import Config
 from bot.localpg import LocalPostgres
 from bot.ops import cli as ops_cli
 from bot.ops.backup import backend_for
-from bot.ops.pg_backup import client_connection, find_client_tool, latest_pg_version
+from bot.ops.pg_backup import client_connection, find_client_tool
 from bot.store import StoreError
-from bot.store.postgres import RUNNING_LOCK, PostgresStore, pg_migration_scripts
+from bot.store.postgres import RUNNING_LOCK, PostgresStore, pg_latest_version, pg_migration_scripts
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 3, 2, 18, 0, tzinfo=UTC)
@@ -204,7 +204,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_replaced_data(
     assert result.returncode == 0, result.stderr
     kept = tmp_path / "backups" / f"replaced-{datetime.now(UTC):%Y%m%d}"
     line = one_line(result.stdout)
-    assert line.startswith(f"restored {archive} to {live} (schema version {latest_pg_version()}); "
+    assert line.startswith(f"restored {archive} to {live} (schema version {pg_latest_version()}); "
                            f"the database it replaced is kept as {kept}")
     assert sql(pg_cluster, live, "SELECT guild_id, timezone FROM guild_settings ORDER BY guild_id") == "1|Asia/Kolkata"
     assert sql(pg_cluster, live, "SELECT user_id, timezone FROM member_settings") == "42|Europe/London"
@@ -240,7 +240,7 @@ def test_restore_into_a_new_empty_database(pg_cluster: LocalPostgres, archive: P
     fresh = pg_cluster.create_database("fresh")
     assert ops_cli.restore(config_for(fresh, tmp_path), archive, now=NOW) == 0
     line = one_line(capsys.readouterr().out)
-    assert line == f"restored {archive} to {fresh} (schema version {latest_pg_version()})"  # nothing to keep
+    assert line == f"restored {archive} to {fresh} (schema version {pg_latest_version()})"  # nothing to keep
     assert sql(pg_cluster, fresh, "SELECT timezone FROM guild_settings") == "Asia/Kolkata"
     assert files_in(tmp_path / "backups") == []
 
@@ -271,7 +271,7 @@ def test_an_older_backup_restores_onto_a_database_migrated_since(pg_cluster: Loc
     assert sql(pg_cluster, url, "SELECT timezone FROM guild_settings") == "Asia/Kolkata"
     assert not any(present(name) for name in added)
     asyncio.run(start())  # migrates again, cleanly
-    assert sql(pg_cluster, url, "SELECT version FROM schema_version") == str(latest_pg_version())
+    assert sql(pg_cluster, url, "SELECT version FROM schema_version") == str(pg_latest_version())
     assert all(present(name) for name in added)
 
 
@@ -292,7 +292,7 @@ def test_a_restore_that_fails_part_way_changes_nothing(pg_cluster: LocalPostgres
     line = one_line(capsys.readouterr().err)
     assert line == 'error: restore failed, the database is as it was: psql failed: ERROR: "notes" is not a table'
     assert sql(pg_cluster, live, "SELECT timezone FROM guild_settings") == "UTC"
-    assert sql(pg_cluster, live, "SELECT version FROM schema_version") == str(latest_pg_version())
+    assert sql(pg_cluster, live, "SELECT version FROM schema_version") == str(pg_latest_version())
     assert sql(pg_cluster, live, "SELECT COUNT(*) FROM member_settings") == "1"
     assert [p.name.startswith("replaced-") for p in (tmp_path / "backups").iterdir()] == [True]
 

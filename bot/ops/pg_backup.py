@@ -21,7 +21,7 @@ first, refuses while a bot is connected, keeps what it replaces, and swaps in on
   (`bot.store.postgres`; all shard processes at once); a restore takes it exclusively or refuses,
   and a bot started during a restore refuses to start. As a second line, the bot's connections
   carry the application name `littlethings-bot`: a restore also refuses while `pg_stat_activity`
-  shows one, and holds the migration lock while it works.
+  shows one. (A bot migrates only after taking the running lock, so no migration can start meanwhile.)
 - **No password on a command line.** The URL's password reaches the client programs through
   `PGPASSWORD`, not their arguments, which `ps` shows to every user of the machine.
 - **Not in these backups: the content pack.** Each process keeps it in its local SQLite file and
@@ -47,6 +47,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
+from bot.localpg import installed_bin_dirs
 from bot.ops.backup import (
     SQLITE_HEADER,
     BackupError,
@@ -56,8 +57,8 @@ from bot.ops.backup import (
 )
 from bot.store.postgres import (
     BOT_APPLICATION_NAME,
-    MIGRATION_LOCK,
     RUNNING_LOCK,
+    pg_latest_version,
     pg_migration_scripts,
     redact,
     schema_version,
@@ -66,7 +67,6 @@ from bot.store.timers import to_ts
 
 PG_SUFFIX = ".pgdump"
 ARCHIVE_MAGIC = b"PGDMP"
-CLIENT_TOOLS = ("pg_dump", "pg_restore", "psql")
 INSTALL_CLIENT_HINT = (
     "install PostgreSQL's client programs, the same major version as the server or newer "
     "(Debian/Ubuntu: apt-get install postgresql-client)"
@@ -89,20 +89,12 @@ def find_client_tool(name: str, *, search: Sequence[Path] | None = None) -> Path
         on_path = shutil.which(name)
         if on_path:
             return Path(on_path)
-        folders = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=_version_key, reverse=True)
+        folders = installed_bin_dirs()
     for folder in folders:
         candidate = folder / name
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return candidate
     raise BackupError(f"{name} was not found on PATH or under /usr/lib/postgresql/*/bin: {INSTALL_CLIENT_HINT}")
-
-
-def _version_key(path: Path) -> tuple[int, ...]:
-    return tuple(int(part) for part in path.parent.name.split(".") if part.isdigit())
-
-
-def latest_pg_version() -> int:
-    return len(pg_migration_scripts())
 
 
 def bot_objects() -> tuple[list[str], list[str]]:
@@ -202,7 +194,7 @@ class PostgresBackup:
         if not header.startswith(ARCHIVE_MAGIC):
             raise BackupError(f"{file} is not a backup (not a pg_dump archive in custom format)")
         check = self._read_archive(file)
-        latest = latest_pg_version()
+        latest = pg_latest_version()
         if check.schema_version > latest:
             raise BackupError(
                 f"{file} is from a newer version of the bot (schema version {check.schema_version}; this code "
@@ -256,8 +248,6 @@ class PostgresBackup:
         async with self._session("littlethings-restore") as conn:
             if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", RUNNING_LOCK):
                 raise BackupError("a bot is running against this database; stop it first (nothing was changed)")
-            if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", MIGRATION_LOCK):
-                raise BackupError(f"a bot is starting against {self.where}; stop it first (nothing was changed)")
             bots = await _bots_connected(conn)
             if bots:
                 raise BackupError(
