@@ -329,14 +329,12 @@ class PostgresStore(Store):
         First of all it takes `RUNNING_LOCK` shared: a restore in progress makes this refuse.
         """
         try:
-            holder = await asyncpg.connect(
-                url, command_timeout=COMMAND_TIMEOUT, server_settings={"application_name": BOT_APPLICATION_NAME}
-            )
+            holder = await _take_running_lock(url)
         except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
             raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
+        if holder is None:
+            raise StoreError(f"a restore is replacing the database at {redact(url)}; start the bot when it is done")
         try:
-            if not await holder.fetchval("SELECT pg_try_advisory_lock_shared($1)", RUNNING_LOCK):
-                raise StoreError(f"a restore is replacing the database at {redact(url)}; start the bot when it is done")
             pool = await asyncpg.create_pool(
                 url, min_size=1, max_size=max_size, command_timeout=COMMAND_TIMEOUT, init=_init_connection,
                 server_settings={"application_name": BOT_APPLICATION_NAME},
@@ -390,25 +388,19 @@ class PostgresStore(Store):
         pause = 0.5
         while not self._closing:
             try:
-                holder = await asyncpg.connect(
-                    self.url, command_timeout=COMMAND_TIMEOUT,
-                    server_settings={"application_name": BOT_APPLICATION_NAME},
-                )
+                holder = await _take_running_lock(self.url)
             except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-                holder = None
-            if holder is not None:
-                try:
-                    if await holder.fetchval("SELECT pg_try_advisory_lock_shared($1)", RUNNING_LOCK):
-                        if self._closing:
-                            await _close_quietly(holder)
-                            return
-                        self._keep(holder)
-                        log.info("PostgreSQL: holding the running lock again")
-                        return
+                pass  # the server is not back yet
+            else:
+                if holder is None:
                     log.error("PostgreSQL: a restore is replacing the database under this running bot; stop the bot")
-                except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-                    pass
-                await _close_quietly(holder)
+                elif self._closing:
+                    await _close_quietly(holder)
+                    return
+                else:
+                    self._keep(holder)
+                    log.info("PostgreSQL: holding the running lock again")
+                    return
             await asyncio.sleep(pause)
             pause = min(pause * 2, 30.0)
 
@@ -486,6 +478,24 @@ class PostgresStore(Store):
 
     async def _rollback(self) -> None:  # pragma: no cover - asyncpg's transaction block rolls back itself
         return None
+
+
+async def _take_running_lock(url: str) -> asyncpg.Connection | None:
+    """A session of its own holding RUNNING_LOCK shared, or None while a restore holds it exclusively.
+
+    Connection errors propagate: the caller says what they mean at its moment (start, or a retry).
+    """
+    holder = await asyncpg.connect(
+        url, command_timeout=COMMAND_TIMEOUT, server_settings={"application_name": BOT_APPLICATION_NAME}
+    )
+    try:
+        if await holder.fetchval("SELECT pg_try_advisory_lock_shared($1)", RUNNING_LOCK):
+            return holder
+    except BaseException:
+        await _close_quietly(holder)
+        raise
+    await _close_quietly(holder)
+    return None
 
 
 async def _close_quietly(raw: asyncpg.Connection) -> None:
