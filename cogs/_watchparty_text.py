@@ -1,4 +1,4 @@
-"""Pure text for watch-party and release messages: safe titles, timestamps, mention chunks.
+"""Pure text for watch-party and release messages: safe titles, timestamps, list lines, mention chunks.
 
 No discord imports: these are unit-tested on their own (tests/e2e/test_watchparty_text.py).
 """
@@ -8,9 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
+from bot import spoilers
 from bot.i18n import duration, language_of, t
 from bot.scheduling import format_duration
+from bot.store.events import PartyListing
 
 MESSAGE_LIMIT = 2000
 _SPACE = re.compile(r"\s+")
@@ -29,6 +32,17 @@ def stamp(moment: datetime, style: str = "F") -> str:
 
 def when_line(moment: datetime) -> str:
     return f"{stamp(moment, 'F')} ({stamp(moment, 'R')})"
+
+
+@lru_cache(maxsize=4096)
+def listing_line(party: PartyListing, locale: str, watched: int | None) -> str:
+    """One party's line of `/watchparty list`, remembered by everything it shows (the listing, the
+    reader's language and spoiler level): a page is mostly the same 25 lines, asked for again and again
+    until a party or its RSVPs change, and writing a line costs more than finding it."""
+    repeat = " · " + t(locale, "watchparty.weekly") if party.repeat == "weekly" else ""
+    title = spoilers.party_title(f"**{party.title}**", party.season, watched)
+    return (f"`#{party.id}` {title}: {when_line(party.starts_at)} · "
+            + t(locale, "watchparty.going_count", count=party.going) + repeat)
 
 
 def episode_label(

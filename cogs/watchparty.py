@@ -13,7 +13,6 @@ import io
 import logging
 import re
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, cast
 from zoneinfo import ZoneInfo
 
@@ -60,6 +59,7 @@ from cogs._watchparty_discord import (
 from cogs._watchparty_text import (
     clip_lines,
     episode_label,
+    listing_line,
     mention_chunks,
     pack_release_at,
     reminder_headline,
@@ -705,17 +705,6 @@ class WatchParty(commands.Cog):
         if episode is not None and await content_store.get_episode(self.bot.store, season, episode) is None:
             count = len(await content_store.list_episodes(self.bot.store, season))
             raise NotFoundError(key="watchparty.no_episode", season=season, count=count, episode=episode)
-
-
-@lru_cache(maxsize=4096)
-def listing_line(party: event_store.PartyListing, locale: str, watched: int | None) -> str:
-    """One party's line of `/watchparty list`, remembered by everything it shows (the listing, the
-    reader's language and spoiler level): a page is mostly the same 25 lines, asked for again and again
-    until a party or its RSVPs change, and writing a line costs more than finding it."""
-    repeat = " · " + t(locale, "watchparty.weekly") if party.repeat == "weekly" else ""
-    title = spoilers.party_title(f"**{party.title}**", party.season, watched)
-    return (f"`#{party.id}` {title}: {when_line(party.starts_at)} · "
-            + t(locale, "watchparty.going_count", count=party.going) + repeat)
 
 
 async def setup(bot: LittleThingsBot) -> None:

@@ -1,11 +1,20 @@
 """Pure text helpers of the watch-party cogs (no Discord needed)."""
 
+import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cogs._watchparty_text import clip_lines, episode_label, mention_chunks, reminder_headline, safe_title
+from bot.store.events import PartyListing
+from cogs._watchparty_text import (
+    clip_lines,
+    episode_label,
+    listing_line,
+    mention_chunks,
+    reminder_headline,
+    safe_title,
+)
 
 
 def test_safe_title_defuses_every_mention_form_and_keeps_length() -> None:
@@ -53,3 +62,17 @@ def test_pack_release_dates_read_as_utc_midnight() -> None:
     assert pack_release_at(date(2016, 10, 14)) == datetime(2016, 10, 14, tzinfo=UTC)
     moment = datetime(2021, 4, 9, 12, tzinfo=UTC)
     assert pack_release_at(moment) is moment
+
+
+def test_a_list_line_follows_everything_it_shows_though_it_is_remembered() -> None:
+    """`listing_line` is cached by its inputs: a new RSVP count, another language or spoiler level
+    is another line, never a stale one."""
+    starts = datetime(2026, 3, 7, 14, 30, tzinfo=UTC)
+    party = PartyListing(7, "Season 3 finale night", starts, "weekly", 3, 1)
+    line = listing_line(party, "en", None)
+    assert line == (f"`#7` **Season 3 finale night**: <t:{int(starts.timestamp())}:F> "
+                    f"(<t:{int(starts.timestamp())}:R>) · 1 going · weekly")
+    assert listing_line(party, "en", None) is line  # remembered
+    assert "2 going" in listing_line(dataclasses.replace(party, going=2), "en", None)
+    assert "||**Season 3 finale night**||" in listing_line(party, "en", 1)  # a Season 1 reader: behind tags
+    assert listing_line(party, "hi", None) != line
