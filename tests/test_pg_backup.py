@@ -95,22 +95,6 @@ async def test_restore_puts_the_backup_back_and_keeps_what_it_replaced(
     assert await count(url, "trivia_scores") == 2
 
 
-async def test_restore_drops_tables_the_backup_does_not_have(url: str, tmp_path: Path) -> None:
-    """An archive from an older schema over a newer database: nothing of the newer one is left behind."""
-    older = await PostgresStore.connect(url, migrate_to=5)
-    await older.close()
-    dest = tmp_path / f"old{PG_SUFFIX}"
-    await asyncio.to_thread(backend(url, tmp_path).backup, dest)
-    newer = await PostgresStore.connect(url)
-    await newer.close()
-    await asyncio.to_thread(backend(url, tmp_path).restore, dest, now=NOW)
-    migrated = await PostgresStore.connect(url)  # the restored older schema migrates again
-    try:
-        assert await migrated.user_version() == pg_latest_version()
-    finally:
-        await migrated.close()
-
-
 async def test_restore_refuses_while_a_bot_is_connected(store: PostgresStore, url: str, tmp_path: Path) -> None:
     dest = tmp_path / f"b{PG_SUFFIX}"
     await asyncio.to_thread(backend(url, tmp_path).backup, dest)
@@ -183,12 +167,6 @@ def test_missing_client_programs_are_named_with_what_to_install(tmp_path: Path) 
         PostgresBackup("postgresql://bot@127.0.0.1:1/x", keep_dir=tmp_path, tool_dirs=[tmp_path]).backup(
             tmp_path / f"b{PG_SUFFIX}"
         )
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_an_unreachable_server_is_one_line_and_leaves_no_file(tmp_path: Path) -> None:
-    with pytest.raises(BackupError, match=r"^backup failed, nothing was kept: cannot connect to PostgreSQL at "):
-        PostgresBackup("postgresql://bot@127.0.0.1:1/x", keep_dir=tmp_path).backup(tmp_path / f"b{PG_SUFFIX}")
     assert list(tmp_path.iterdir()) == []
 
 
