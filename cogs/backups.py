@@ -50,8 +50,7 @@ class Backups(commands.Cog):
 
     @property
     def enabled(self) -> bool:
-        config = self.bot.config
-        return config.backup_dir is not None and config.backup_every is not None
+        return self.bot.config.backup_dir is not None and self.bot.config.backup_every is not None
 
     async def cog_load(self) -> None:
         self.bot.timers.register(KIND, self._on_timer)
